@@ -1,0 +1,67 @@
+//! Finds Lua 5.4's C sources inside the `lua-src` crate (a build dependency, so cargo has
+//! already downloaded it) by asking `cargo metadata` where that crate lives.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The newest `lua-5.4.*` folder of the `lua-src` package in this build's dependency graph.
+pub fn find_lua54() -> PathBuf {
+    if let Ok(dir) = env::var("LUA_SYS_LUA54_DIR") {
+        return PathBuf::from(dir);
+    }
+    println!("cargo:rerun-if-env-changed=LUA_SYS_LUA54_DIR");
+    let package_root = lua_src_root();
+    let mut versions: Vec<PathBuf> = std::fs::read_dir(&package_root)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", package_root.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("lua-5.4.")))
+        .collect();
+    versions.sort_by_key(|p| patch_number(p));
+    versions
+        .pop()
+        .unwrap_or_else(|| panic!("no lua-5.4.* folder in {}", package_root.display()))
+}
+
+/// Every `.c` file of the library: all but the stand-alone interpreter and compiler.
+pub fn library_files(lua_dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(lua_dir)
+        .expect("Lua source folder is readable")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "c"))
+        .filter(|p| !matches!(p.file_stem().and_then(|s| s.to_str()), Some("lua" | "luac" | "onelua")))
+        .collect();
+    files.sort();
+    files
+}
+
+fn patch_number(dir: &Path) -> u32 {
+    dir.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.rsplit('.').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0)
+}
+
+fn lua_src_root() -> PathBuf {
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("Cargo.toml");
+    let output = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--offline", "--manifest-path"])
+        .arg(&manifest)
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        output.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).expect("metadata is JSON");
+    let packages = metadata["packages"].as_array().expect("metadata lists packages");
+    let lua_src = packages
+        .iter()
+        .find(|p| p["name"] == "lua-src")
+        .expect("lua-src is a build dependency of lua-sys");
+    let manifest_path = lua_src["manifest_path"].as_str().expect("lua-src has a manifest path");
+    Path::new(manifest_path).parent().expect("manifest has a folder").to_path_buf()
+}
