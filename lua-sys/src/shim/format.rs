@@ -123,7 +123,7 @@ fn repeat(byte: u8, mut n: usize, out: &mut dyn FnMut(&[u8])) {
 /// `%d`/`%i`: sign, then the magnitude as an unsigned decimal.
 fn signed(spec: &Spec, v: i64, out: &mut dyn FnMut(&[u8])) {
     let sign = sign_byte(v < 0, spec);
-    let sign = sign.as_ref().map_or(&[][..], core::slice::from_ref);
+    let sign = sign.as_slice();
     let mut buf = [0u8; 24];
     let digits = digits(v.unsigned_abs(), 10, false, spec.precision, &mut buf);
     let zeros = spec.precision.map_or(0, |p| p.saturating_sub(digits.len()));
@@ -599,7 +599,7 @@ mod tests {
     const SPECIAL_FLOATS: &[f64] = &[
         0.0, -0.0, 0.1, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, 1.0, -1.0, 9.5, 99.5, 999999.5,
         9007199254740992.0, 9223372036854775808.0, 1e15, 1e16, 1e22, 1e23, -1e100, 1e-5, 1e-4,
-        9.9999e-5, 0.00001234, 123456.0, 1234567.0, 0.999999951, 9.9999996, 3.141592653589793,
+        9.9999e-5, 0.00001234, 123456.0, 1234567.0, 0.999999951, 9.9999996, core::f64::consts::PI,
         5e-324, -5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, f64::MAX, -f64::MAX,
         f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -f64::NAN, 1e308, 1.9999999999999998,
         1.0000000000000002, 0.0625, 15.96875, 99.95, 999.5, 0.995, 0.99999996, 9.9999e22,
@@ -651,6 +651,25 @@ mod tests {
             }
         }
         t.finish("short decimals");
+    }
+
+    /// `9.95e7`-like values carry into a new digit at some precision: the
+    /// `%g` style switch and glibc's `%#g` quirk live there.
+    #[test]
+    fn rounding_carries() {
+        let mut t = Tally::default();
+        for nines in 0..17 {
+            for exp in -7..24 {
+                let v: f64 = format!("9.{}5e{exp}", "9".repeat(nines)).parse().unwrap();
+                for p in 0..20 {
+                    for conv in [b'g', b'G', b'e', b'f'] {
+                        t.check(&spec(conv, 8, 0, Some(p)), Arg::Float(v));
+                        t.check(&spec(conv, 0, 0, Some(p)), Arg::Float(-v));
+                    }
+                }
+            }
+        }
+        t.finish("rounding carries");
     }
 
     #[test]
