@@ -46,11 +46,17 @@ fn patch_number(dir: &Path) -> u32 {
 fn lua_src_root() -> PathBuf {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("Cargo.toml");
-    let output = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline", "--manifest-path"])
-        .arg(&manifest)
-        .output()
-        .expect("cargo metadata runs");
+    // Offline first: every package of the build is usually downloaded already. Dev-dependencies
+    // of other targets may not be, and then cargo metadata needs the registry.
+    let metadata = |offline: bool| {
+        let mut command = Command::new(&cargo);
+        command.args(["metadata", "--format-version", "1", "--manifest-path"]).arg(&manifest);
+        if offline {
+            command.arg("--offline");
+        }
+        command.output().expect("cargo metadata runs")
+    };
+    let output = Some(metadata(true)).filter(|o| o.status.success()).unwrap_or_else(|| metadata(false));
     assert!(
         output.status.success(),
         "cargo metadata failed: {}",

@@ -11,6 +11,8 @@
 //! `nil, message`), and its clock comes from the host.
 
 mod backend;
+#[cfg(target_arch = "wasm32")]
+mod js;
 mod error;
 mod lua;
 mod output;
@@ -19,3 +21,11 @@ mod protected;
 pub use backend::SelectedBackend;
 pub use error::{ErrorKind, LuaError};
 pub use lua::{Lua, MemoryStats, Options};
+
+#[cfg(target_arch = "wasm32")]
+pub use js::{LuaVm, backend_name};
+
+/// On wasm32 the module's Rust heap uses the same backend as Lua, so one allocator is linked.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static GLOBAL: lua_allocators::GlobalBackend<SelectedBackend> = lua_allocators::GlobalBackend::new();

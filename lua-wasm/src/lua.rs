@@ -1,3 +1,5 @@
+#![allow(non_snake_case)] // `L` is what Lua calls a state, in its manual and sources.
+
 //! [`Lua`]: a Lua 5.4 state whose allocations go through a chosen backend, with output
 //! capture, memory and instruction limits, and errors as values.
 
@@ -32,7 +34,8 @@ pub struct MemoryStats {
 
 /// A Lua 5.4 state with the standard libraries open (sandboxed: see the crate docs).
 pub struct Lua<B: Backend = SelectedBackend> {
-    state: NonNull<lua_State>,
+    /// None once closed.
+    state: Option<NonNull<lua_State>>,
     // Boxed: Lua keeps raw pointers to both, so they must not move. Dropped after lua_close.
     allocator: Box<StateAllocator<B>>,
     extra: Box<Extra>,
@@ -64,7 +67,7 @@ impl<B: Backend> Lua<B> {
         });
         // SAFETY: the extra space holds one pointer; the box outlives the state.
         unsafe { *(lua_getextraspace(state.as_ptr()) as *mut *mut Extra) = &mut *extra };
-        let mut lua = Lua { state, allocator, extra, output: Vec::new() };
+        let mut lua = Lua { state: Some(state), allocator, extra, output: Vec::new() };
         lua.protected(protected::open_body, std::ptr::null_mut(), 0)?;
         Ok(lua)
     }
@@ -141,15 +144,51 @@ impl<B: Backend> Lua<B> {
         self.protected(protected::collect_body, std::ptr::null_mut(), 0)
     }
 
-    /// The raw state, for FFI calls this type does not wrap.
-    pub fn as_ptr(&self) -> *mut lua_State {
-        self.state.as_ptr()
+    /// Sets global `name` to a C function (for example one written in Rust as
+    /// `unsafe extern "C-unwind" fn(*mut lua_State) -> c_int`, which may raise Lua errors with
+    /// `luaL_error` as long as it holds no values with destructors when it does).
+    pub fn set_global_function(&mut self, name: &str, function: lua_CFunction) -> Result<(), LuaError> {
+        struct Args<'a>(&'a str, lua_CFunction);
+        unsafe extern "C-unwind" fn body(L: *mut lua_State) -> c_int {
+            // SAFETY: `set_global_function` passes its live Args; the name bytes are copied.
+            unsafe {
+                let args = &*(lua_touserdata(L, 1) as *const Args);
+                lua_pushcclosure(L, args.1, 0);
+                lua_pushlstring(L, args.0.as_ptr().cast(), args.0.len());
+                lua_rotate(L, -2, 1);
+                lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+                lua_rotate(L, -3, 1);
+                lua_rawset(L, -3);
+            }
+            0
+        }
+        let mut args = Args(name, function);
+        self.protected(body, &mut args as *mut Args as *mut c_void, 0)
+    }
+
+    /// Closes the state and returns the allocator's final figures: after a clean close,
+    /// `live_bytes` is 0.
+    pub fn close(mut self) -> AllocStats {
+        self.close_state();
+        self.allocator.stats()
+    }
+
+    fn close_state(&mut self) {
+        if let Some(state) = self.state.take() {
+            // SAFETY: the state is valid and closed once (it was just taken out); the
+            // allocator and Extra it points to are still alive.
+            unsafe { lua_close(state.as_ptr()) };
+        }
+    }
+
+    fn raw(&self) -> *mut lua_State {
+        self.state.expect("the state is open until close or drop").as_ptr()
     }
 
     /// Calls `body` with `arg` as a light userdata under `lua_pcall`, with the traceback
     /// handler, output redirected to this state and the instruction limit armed.
     fn protected(&mut self, body: Body, arg: *mut c_void, _nresults: c_int) -> Result<(), LuaError> {
-        let L = self.state.as_ptr();
+        let L = self.raw();
         let _redirect = output::redirect(&mut self.output);
         self.extra.limit_hit = false;
         self.extra.traceback.clear();
@@ -181,7 +220,7 @@ impl<B: Backend> Lua<B> {
 
     /// Builds a LuaError from the error object on top of the stack.
     fn error_from_stack(&mut self, status: c_int) -> LuaError {
-        let L = self.state.as_ptr();
+        let L = self.raw();
         let kind = match status {
             LUA_ERRMEM => ErrorKind::Memory,
             LUA_ERRERR => ErrorKind::Handler,
@@ -189,18 +228,17 @@ impl<B: Backend> Lua<B> {
             _ if self.extra.limit_hit => ErrorKind::InstructionLimit,
             _ => ErrorKind::Runtime,
         };
-        let message = self.stringify_top().unwrap_or_else(|| {
-            // SAFETY: L is valid; lua_type and lua_typename never raise.
-            let type_name = unsafe { std::ffi::CStr::from_ptr(lua_typename(L, lua_type(L, -1))) };
-            format!("(error object is a {} value)", type_name.to_string_lossy())
-        });
+        // SAFETY: L is valid; lua_type and lua_typename never raise.
+        let type_name = unsafe { std::ffi::CStr::from_ptr(lua_typename(L, lua_type(L, -1))) }.to_string_lossy();
+        let fallback = format!("(error object is a {type_name} value)");
+        let message = self.stringify_top().unwrap_or(fallback);
         LuaError { kind, message, traceback: std::mem::take(&mut self.extra.traceback) }
     }
 
     /// The value on top of the stack through `tostring`, under protection (its `__tostring`
     /// may fail too); None when that fails.
     fn stringify_top(&mut self) -> Option<String> {
-        let L = self.state.as_ptr();
+        let L = self.raw();
         // SAFETY: L is valid; the pushes allocate nothing; the error object is at -1.
         unsafe {
             lua_sethook(L, None, 0, 0);
@@ -219,9 +257,8 @@ impl<B: Backend> Lua<B> {
 
 impl<B: Backend> Drop for Lua<B> {
     fn drop(&mut self) {
-        // SAFETY: the state is valid and closed once; the allocator and Extra outlive it
-        // (they are dropped after this body, in field order).
-        unsafe { lua_close(self.state.as_ptr()) };
+        // The allocator and Extra are dropped after this body, once the state is gone.
+        self.close_state();
     }
 }
 

@@ -1,3 +1,5 @@
+#![allow(non_snake_case)] // `L` is what Lua calls a state, in its manual and sources.
+
 //! The C functions that run inside `lua_pcall`. Everything that can raise a Lua error happens
 //! here, under protection, so no error ever unwinds through a Rust frame with live destructors:
 //! these functions hold only references and raw pointers across calls that can raise.

@@ -1,0 +1,150 @@
+//! The safe `Lua` type: results, errors, output, limits. Runs natively and on wasm32.
+
+use lua_wasm::{ErrorKind, Lua, Options};
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+fn lua() -> Lua {
+    Lua::new(Options::default()).expect("state opens")
+}
+
+#[test]
+fn returns_results_through_tostring() {
+    let mut lua = lua();
+    assert_eq!(lua.exec("return 1+1", None).unwrap(), "2");
+    assert_eq!(lua.exec("return 1, 'two', nil, 2.5, true", None).unwrap(), "1\ttwo\tnil\t2.5\ttrue");
+    assert_eq!(lua.exec("x = 1", None).unwrap(), "");
+    assert_eq!(lua.exec("return x", None).unwrap(), "1", "globals persist between calls");
+}
+
+#[test]
+fn pcall_catches_errors() {
+    let mut lua = lua();
+    assert_eq!(lua.exec("return pcall(error, 'x')", None).unwrap(), "false\tx");
+}
+
+#[test]
+fn uncaught_error_comes_back_with_lua_message_and_traceback() {
+    let mut lua = lua();
+    let error = lua.exec("error('boom')", None).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Runtime);
+    assert_eq!(error.message, "[string \"error('boom')\"]:1: boom");
+    assert!(error.traceback.starts_with("[string \"error('boom')\"]:1: boom\nstack traceback:"), "{}", error.traceback);
+    let named = lua.exec("\n\nerror('deep')", Some("main.lua")).unwrap_err();
+    assert_eq!(named.message, "main.lua:3: deep");
+    assert_eq!(lua.exec("return 'still usable'", None).unwrap(), "still usable");
+}
+
+#[test]
+fn error_objects_that_are_not_strings() {
+    let mut lua = lua();
+    assert_eq!(lua.exec("error(42)", None).unwrap_err().message, "42");
+    assert_eq!(lua.exec("error({})", None).unwrap_err().message.split(':').next(), Some("table"));
+    let custom = lua.exec("error(setmetatable({}, {__tostring = function() return 'custom' end}))", None);
+    assert_eq!(custom.unwrap_err().message, "custom");
+    let failing = lua.exec("error(setmetatable({}, {__tostring = function() error('again') end}))", None);
+    assert_eq!(failing.unwrap_err().message, "(error object is a table value)");
+    assert_eq!(lua.exec("error()", None).unwrap_err().message, "nil");
+}
+
+#[test]
+fn syntax_errors_and_binary_chunks() {
+    let mut lua = lua();
+    let error = lua.exec("return 1 +", Some("bad")).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Syntax);
+    assert_eq!(error.message, "bad:1: unexpected symbol near <eof>");
+    let binary = lua.exec("\x1bLua", Some("bin")).unwrap_err();
+    assert_eq!(binary.kind, ErrorKind::Syntax);
+    assert!(binary.message.contains("attempt to load a binary chunk"), "{}", binary.message);
+}
+
+#[test]
+fn print_goes_to_the_output_buffer() {
+    let mut lua = lua();
+    lua.exec("print('a', 1, nil) print(2.5)", None).unwrap();
+    assert_eq!(lua.take_output(), "a\t1\tnil\n2.5\n");
+    assert_eq!(lua.take_output(), "");
+}
+
+#[test]
+fn deep_recursion_is_a_lua_error() {
+    let mut lua = lua();
+    let error = lua.exec("local function f() return 1 + f() end return f()", None).unwrap_err();
+    assert!(error.message.contains("stack overflow"), "{}", error.message);
+    let c_stack = lua.exec("local function f() return tostring(setmetatable({}, {__tostring = f})) end return f()", None);
+    assert!(c_stack.unwrap_err().message.contains("stack overflow"));
+    let nested = format!("return {}1{}", "(".repeat(10_000), ")".repeat(10_000));
+    let error = lua.exec(&nested, None).unwrap_err();
+    assert!(error.message.contains("overflow"), "{}", error.message);
+    assert_eq!(lua.exec("return 'ok'", None).unwrap(), "ok");
+}
+
+#[test]
+fn memory_limit_gives_not_enough_memory_and_the_state_survives() {
+    let mut lua = Lua::new(Options { memory_limit: 512 * 1024, ..Options::default() }).unwrap();
+    let error = lua.exec("local t = {} for i = 1, 1e6 do t[i] = i end", None).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Memory);
+    assert_eq!(error.message, "not enough memory");
+    let stats = lua.memory_stats();
+    assert!(stats.alloc.peak_bytes <= 512 * 1024, "peak {} over the limit", stats.alloc.peak_bytes);
+    assert!(stats.alloc.failed > 0);
+    assert_eq!(lua.exec("return 1 + 1", None).unwrap(), "2");
+    lua.set_memory_limit(0);
+    lua.exec("local t = {} for i = 1, 1e5 do t[i] = i end", None).expect("succeeds without a limit");
+}
+
+#[test]
+fn instruction_limit_stops_runaway_loops() {
+    let mut lua = Lua::new(Options { instruction_limit: 100_000, ..Options::default() }).unwrap();
+    let error = lua.exec("while true do end", None).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::InstructionLimit);
+    assert!(error.message.contains("instruction limit of 100000 exceeded"), "{}", error.message);
+    let caught = lua.exec("while true do pcall(function() while true do end end) end", None).unwrap_err();
+    assert_eq!(caught.kind, ErrorKind::InstructionLimit, "pcall cannot swallow the limit");
+    assert_eq!(lua.exec("local s = 0 for i = 1, 1000 do s = s + i end return s", None).unwrap(), "500500");
+}
+
+#[test]
+fn modules_load_through_require() {
+    let mut lua = lua();
+    lua.register_module("greet", "local M = {} function M.hi(n) return 'hi ' .. n end return M").unwrap();
+    assert_eq!(lua.exec("return require('greet').hi('lua')", None).unwrap(), "hi lua");
+    assert_eq!(lua.exec("return require('greet') == require('greet')", None).unwrap(), "true");
+    lua.register_module("broken", "return +").unwrap();
+    assert!(lua.exec("require('broken')", None).unwrap_err().message.contains("broken:1:"));
+}
+
+#[test]
+fn os_exit_raises_instead_of_exiting() {
+    let mut lua = lua();
+    let error = lua.exec("os.exit(1)", None).unwrap_err();
+    assert!(error.message.contains("os.exit is not available"), "{}", error.message);
+}
+
+#[test]
+fn close_reports_zero_live_bytes() {
+    let mut lua = lua();
+    lua.exec("local t = {} for i = 1, 1000 do t[i] = {i, tostring(i)} end", None).unwrap();
+    let stats = lua.memory_stats();
+    assert!(stats.alloc.live_bytes > 0);
+    let after = lua.close();
+    assert_eq!(after.live_bytes, 0, "every block was freed");
+    assert_eq!(after.allocations, after.frees, "every allocation has its free");
+}
+
+/// A Rust function registered with Lua that raises with luaL_error.
+#[allow(non_snake_case)]
+unsafe extern "C-unwind" fn fail_from_rust(L: *mut lua_sys::ffi::lua_State) -> core::ffi::c_int {
+    // SAFETY: L is the calling state; `%d` takes the c_int passed.
+    unsafe { lua_sys::ffi::luaL_error(L, c"raised from Rust: %d".as_ptr(), 7 as core::ffi::c_int) }
+}
+
+#[test]
+fn lual_error_from_a_rust_function() {
+    let mut lua = lua();
+    lua.set_global_function("fail", fail_from_rust).unwrap();
+    assert_eq!(lua.exec("return pcall(fail)", None).unwrap(), "false\traised from Rust: 7");
+    let error = lua.exec("fail()", Some("caller")).unwrap_err();
+    assert_eq!(error.message, "caller:1: raised from Rust: 7");
+}

@@ -1,0 +1,80 @@
+// The demo: load the chosen backend's module, run the code, show output and memory figures.
+import { examples } from "./examples.js";
+
+const $ = (id) => document.getElementById(id);
+const LIMITS = { memoryLimit: 8 * 1024 * 1024, instructionLimit: 50_000_000 };
+let current = null; // { backend, module, vm, wasmBytes }
+
+async function loadBackend(name, manifest) {
+  $("status").textContent = `loading ${name}…`;
+  if (current) current.vm.free();
+  const module = await import(`/pkg/${name}/web/lua_wasm.js`);
+  await module.default();
+  const vm = new module.LuaVm(LIMITS);
+  const entry = manifest.backends.find((b) => b.name === name);
+  current = { backend: name, module, vm, wasmBytes: entry ? entry.wasmBytes : null };
+  $("status").textContent = `${module.backendName()} ready`;
+  showStats();
+}
+
+function append(text, cls) {
+  const span = document.createElement("span");
+  if (cls) span.className = cls;
+  span.textContent = text;
+  $("output").append(span);
+}
+
+function run() {
+  if (!current) return;
+  $("output").textContent = "";
+  try {
+    const result = current.vm.exec($("code").value, "demo");
+    append(current.vm.takeOutput());
+    if (result !== "") append(`→ ${result}\n`, "result");
+  } catch (e) {
+    append(current.vm.takeOutput());
+    append(`${e.name}: ${e.message}\n`, "error");
+    if (e.traceback) append(`${e.traceback}\n`, "error");
+  }
+  showStats();
+}
+
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+
+function showStats() {
+  const s = current.vm.memoryStats();
+  const rows = [
+    ["backend", s.backend],
+    ["live", kib(s.liveBytes)],
+    ["peak", kib(s.peakBytes)],
+    ["heap", kib(s.heapBytes)],
+    ["grows", s.growCount],
+    ["allocations", s.allocations],
+    ["failed", s.failedAllocations],
+    ["limit", s.limitBytes ? kib(s.limitBytes) : "none"],
+    ["module size", current.wasmBytes ? kib(current.wasmBytes) : "?"],
+  ];
+  $("stats").replaceChildren(...rows.map(([k, v]) => {
+    const tr = document.createElement("tr");
+    tr.innerHTML = "<td></td><td></td>";
+    tr.children[0].textContent = k;
+    tr.children[1].textContent = String(v);
+    return tr;
+  }));
+}
+
+async function main() {
+  const manifest = await (await fetch("/pkg/manifest.json")).json();
+  for (const b of manifest.backends) $("backend").add(new Option(b.name, b.name));
+  for (const name of Object.keys(examples)) $("examples").add(new Option(name, name));
+  $("code").value = examples.Hello;
+  $("examples").addEventListener("change", (e) => { $("code").value = examples[e.target.value]; });
+  $("backend").addEventListener("change", (e) => loadBackend(e.target.value, manifest));
+  $("run").addEventListener("click", run);
+  $("code").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); }
+  });
+  await loadBackend(manifest.backends[0].name, manifest);
+}
+
+main().catch((e) => { $("status").textContent = `failed to start: ${e.message}`; });
