@@ -15,8 +15,8 @@ use crate::{Backend, Checked, FailAfter, FailMode, LUA_MAX_ALIGN, Limit, Stats};
 #[cfg(test)]
 mod tests;
 
-/// The largest block the driver asks for.
-pub const MAX_BLOCK: usize = 1 << 20;
+/// The largest block the driver asks for (less under Miri, where filling costs).
+pub const MAX_BLOCK: usize = if cfg!(miri) { 64 << 10 } else { 1 << 20 };
 /// The driver frees in preference once this many blocks are live.
 const MAX_LIVE: usize = 400;
 

@@ -1,6 +1,7 @@
 //! `cargo harness build`: for each backend, the lua-wasm cdylib, run through wasm-bindgen
 //! (`--target nodejs` and `--target web`) and, where binaryen is installed, `wasm-opt -Oz`.
-//! Output: `target/lua-wasm/<backend>/{node,web}/lua_wasm.js` beside `lua_wasm_bg.wasm`.
+//! Output: `target/lua-wasm/<backend>/{node,web}/lua_wasm.js` (the public entry point, see
+//! lua-wasm/js/luavm.js) beside wasm-bindgen's `lua_wasm_bindgen.js` and its `.wasm`.
 
 use crate::imports;
 use crate::progress::step;
@@ -21,11 +22,24 @@ pub struct Built {
 
 impl Built {
     pub fn node_wasm(&self) -> PathBuf {
-        self.node_dir.join("lua_wasm_bg.wasm")
+        self.node_dir.join(WASM_FILE)
     }
     pub fn web_wasm(&self) -> PathBuf {
-        self.web_dir.join("lua_wasm_bg.wasm")
+        self.web_dir.join(WASM_FILE)
     }
+}
+
+/// The module wasm-bindgen writes beside the glue (`--out-name lua_wasm_bindgen`).
+pub const WASM_FILE: &str = "lua_wasm_bindgen_bg.wasm";
+
+/// Writes `lua_wasm.js`, the public entry point: lua-wasm/js/luavm.js between the header and
+/// footer of the module system the target uses.
+fn write_wrapper(target: &str, dir: &std::path::Path) -> Result<(), String> {
+    let js = workspace_root().join("lua-wasm/js");
+    let prefix = if target == "nodejs" { "node" } else { "web" };
+    let read = |name: &str| std::fs::read_to_string(js.join(name)).map_err(|e| format!("cannot read lua-wasm/js/{name}: {e}"));
+    let text = [read(&format!("{prefix}-header.js"))?, read("luavm.js")?, read(&format!("{prefix}-footer.js"))?].join("\n");
+    std::fs::write(dir.join("lua_wasm.js"), text).map_err(|e| format!("cannot write lua_wasm.js: {e}"))
 }
 
 /// Features rustc enables for wasm32-unknown-unknown, plus exception handling for Lua's
@@ -66,27 +80,32 @@ fn build_one(backend: &'static str) -> Result<Built, String> {
     std::fs::copy(&linked, &raw_wasm).map_err(|e| format!("cannot copy {}: {e}", linked.display()))?;
     imports::check(&raw_wasm)?;
 
+    // wasm-opt runs before wasm-bindgen: binaryen 108 (Debian 12) turns a module that
+    // wasm-bindgen has already processed into one that throws at start-up.
+    let optimized = shell::available("wasm-opt");
+    let bindgen_input = if optimized {
+        let optimized_wasm = out.join("lua_wasm_opt.wasm");
+        let (input, output) = (raw_wasm.to_string_lossy().into_owned(), optimized_wasm.to_string_lossy().into_owned());
+        let mut args = vec!["-Oz", input.as_str(), "-o", output.as_str()];
+        args.extend(WASM_OPT_FEATURES);
+        shell::run("wasm-opt", &args)?;
+        optimized_wasm
+    } else {
+        eprintln!("    wasm-opt not found: the module is not size-optimised (install binaryen)");
+        raw_wasm.clone()
+    };
     let node_dir = out.join("node");
     let web_dir = out.join("web");
     for (target, dir) in [("nodejs", &node_dir), ("web", &web_dir)] {
         let dir_arg = dir.to_string_lossy().into_owned();
-        let raw_arg = raw_wasm.to_string_lossy().into_owned();
-        shell::run("wasm-bindgen", &["--target", target, "--out-dir", &dir_arg, "--out-name", "lua_wasm", &raw_arg])?;
+        let input = bindgen_input.to_string_lossy().into_owned();
+        shell::run("wasm-bindgen", &["--target", target, "--out-dir", &dir_arg, "--out-name", "lua_wasm_bindgen", &input])?;
+        write_wrapper(target, dir)?;
     }
-    let optimized = shell::available("wasm-opt");
     let built = Built { backend, raw_wasm, node_dir, web_dir, optimized };
     for wasm in [built.node_wasm(), built.web_wasm()] {
-        if optimized {
-            let path = wasm.to_string_lossy().into_owned();
-            let mut args = vec!["-Oz", path.as_str(), "-o", path.as_str()];
-            args.extend(WASM_OPT_FEATURES);
-            shell::run("wasm-opt", &args)?;
-        }
         let count = imports::check(&wasm)?;
         eprintln!("    imports ok: {} ({count} imports)", wasm.display());
-    }
-    if !optimized {
-        eprintln!("    wasm-opt not found: modules are not size-optimised (install binaryen)");
     }
     Ok(built)
 }

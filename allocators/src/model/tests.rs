@@ -3,7 +3,7 @@
 use super::*;
 
 /// Operations per seed; a few seeds per backend keep the whole suite to seconds in debug.
-const OPS: usize = 3_000;
+const OPS: usize = if cfg!(miri) { 150 } else { 3_000 };
 const SEEDS: [u64; 3] = [1, 0xDEAD_BEEF, 42];
 
 fn seeds<B: Backend + Default>() {

@@ -8,8 +8,10 @@ use std::alloc::System;
 
 use super::PAGE_SIZE;
 
-/// Bytes of address space reserved for the arena.
-const CAPACITY: usize = if cfg!(target_pointer_width = "64") {
+/// Bytes of address space reserved for the arena (less under Miri, which backs it for real).
+const CAPACITY: usize = if cfg!(miri) {
+    64 << 20
+} else if cfg!(target_pointer_width = "64") {
     1 << 30
 } else {
     256 << 20

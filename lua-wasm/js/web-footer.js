@@ -1,0 +1,1 @@
+export { LuaVm, backendName };
