@@ -1,6 +1,7 @@
 //! The conformance scripts under `tests/conformance/` must print exactly the committed
 //! `.expected` output, natively (the reference: Lua on the system libc) and on wasm32 (Lua on
-//! this project's libc shim), so both builds produce byte-identical output.
+//! this project's libc shim), so both builds produce byte-identical output. After each script
+//! the state is closed and the backend must hold no live bytes.
 //!
 //! To regenerate the expected files from the native build:
 //! `LUA_WASM_BLESS=1 cargo test -p lua-wasm --test conformance`.
@@ -30,6 +31,9 @@ fn run(name: &str, source: &str) -> String {
     if let Err(error) = result {
         output.push_str(&format!("ERROR: {}\n", error.message));
     }
+    let after_close = lua.close();
+    assert_eq!(after_close.live_bytes, 0, "{name}: bytes still live after lua_close");
+    assert_eq!(after_close.allocations, after_close.frees, "{name}: allocations without a free");
     output
 }
 

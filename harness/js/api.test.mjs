@@ -1,0 +1,125 @@
+// The public JS API of every built module (target/lua-wasm/<backend>/node/lua_wasm.js), as a
+// Node user sees it. Run by `cargo harness test` after `cargo harness build`.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import { readdirSync, existsSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "target", "lua-wasm");
+const backends = readdirSync(root).filter((b) => existsSync(join(root, b, "node", "lua_wasm.js")));
+assert.ok(backends.length > 0, `no built modules under ${root}: run cargo harness build`);
+
+for (const backend of backends) {
+  const entry = join(root, backend, "node", "lua_wasm.js");
+  const { LuaVm, backendName } = require(entry);
+
+  test(`${backend}: backendName names the compiled-in backend`, () => {
+    assert.equal(backendName(), backend);
+  });
+
+  test(`${backend}: exec returns tostring results joined by tabs`, () => {
+    const vm = new LuaVm();
+    assert.equal(vm.exec("return 1+1"), "2");
+    assert.equal(vm.exec("return 1, 'two', nil"), "1\ttwo\tnil");
+    assert.equal(vm.exec("x = 5"), "");
+    assert.equal(vm.exec("return x", "named"), "5");
+    vm.free();
+  });
+
+  test(`${backend}: Lua errors are Errors named LuaError with a traceback`, () => {
+    const vm = new LuaVm();
+    assert.throws(() => vm.exec("error('boom')"), (e) => {
+      assert.ok(e instanceof Error);
+      assert.equal(e.name, "LuaError");
+      assert.equal(e.message, `[string "error('boom')"]:1: boom`);
+      assert.match(e.traceback, /stack traceback:/);
+      return true;
+    });
+    assert.throws(() => vm.exec("error({})"), (e) => e.name === "LuaError" && /^table: 0x/.test(e.message));
+    assert.throws(() => vm.exec("\x1bLua"), (e) => e.name === "LuaError" && /binary chunk/.test(e.message));
+    assert.equal(vm.exec("return 'still usable'"), "still usable");
+    vm.free();
+  });
+
+  test(`${backend}: output, modules and memory statistics`, () => {
+    const vm = new LuaVm({ memoryLimit: 0 });
+    vm.exec("print('hello') io.write('x', 1, '\\n')");
+    assert.equal(vm.takeOutput(), "hello\nx1\n");
+    vm.registerModule("m", "return { answer = 42 }");
+    assert.equal(vm.exec("return require('m').answer"), "42");
+    const stats = vm.memoryStats();
+    assert.equal(stats.backend, backend);
+    for (const key of ["liveBytes", "peakBytes", "allocations", "reallocations", "frees", "failedAllocations", "limitBytes", "heapBytes", "growCount"]) {
+      assert.equal(typeof stats[key], "number", key);
+    }
+    assert.ok(stats.peakBytes >= stats.liveBytes && stats.liveBytes > 0);
+    vm.free();
+  });
+
+  test(`${backend}: memory limit fails cleanly and can be raised`, () => {
+    const vm = new LuaVm({ memoryLimit: 300_000 });
+    const fill = "local t = {} for i = 1, 30000 do t[i] = i end return #t";
+    assert.throws(() => vm.exec(fill), (e) => e.name === "LuaError" && e.message === "not enough memory");
+    assert.ok(vm.memoryStats().peakBytes <= 300_000);
+    vm.setMemoryLimit(0);
+    assert.equal(vm.exec(fill), "30000");
+    vm.free();
+  });
+
+  test(`${backend}: instruction limit stops runaway loops`, () => {
+    const vm = new LuaVm({ instructionLimit: 100_000 });
+    assert.throws(() => vm.exec("while true do end"), (e) => e.name === "LuaError" && /instruction limit/.test(e.message));
+    assert.equal(vm.exec("return 2 + 2"), "4");
+    vm.free();
+  });
+
+  test(`${backend}: misuse from JavaScript gets clear errors`, () => {
+    assert.throws(() => new LuaVm({ memoryLimit: -1 }), RangeError);
+    assert.throws(() => new LuaVm({ instructionLimit: "many" }), TypeError);
+    const vm = new LuaVm();
+    vm.free();
+    vm.free(); // harmless
+    for (const call of [() => vm.exec("return 1"), () => vm.takeOutput(), () => vm.memoryStats(), () => vm.setMemoryLimit(1), () => vm.registerModule("a", "")]) {
+      assert.throws(call, /this LuaVm has been freed/);
+    }
+  });
+
+  test(`${backend}: 200 VMs created and freed in turn reuse memory`, () => {
+    let firstHeap = 0;
+    for (let i = 0; i < 200; i++) {
+      const vm = new LuaVm();
+      vm.exec("local t = {} for i = 1, 2000 do t[i] = {i} end");
+      if (i === 0) firstHeap = vm.memoryStats().heapBytes;
+      vm.free();
+    }
+    const probe = new LuaVm();
+    const grows = probe.memoryStats();
+    probe.free();
+    assert.ok(firstHeap > 0);
+    assert.ok(grows.heapBytes <= 4 * firstHeap, `heap ${grows.heapBytes} after 200 VMs vs ${firstHeap} for one`);
+  });
+
+  test(`${backend}: a trap makes the module say it is no longer usable`, () => {
+    // A tiny JS stack makes deep C recursion inside wasm exhaust the engine's stack: a trap
+    // that no Lua limit can prevent. The child process reports what the API threw.
+    const script = `
+      const { LuaVm } = require(${JSON.stringify(entry)});
+      const vm = new LuaVm();
+      const deep = "local function f(n) if n == 0 then return 0 end return select(2, pcall(f, n - 1)) end return f(190)";
+      const out = [];
+      try { vm.exec(deep); out.push("no trap"); } catch (e) { out.push(e.name + ": " + e.message); }
+      try { vm.exec("return 1"); out.push("usable"); } catch (e) { out.push(e.message); }
+      console.log(JSON.stringify(out));`;
+    const out = JSON.parse(execFileSync(process.execPath, ["--stack-size=60", "-e", script], { encoding: "utf8" }));
+    if (out[0] === "no trap") {
+      assert.equal(out[1], "usable");
+    } else {
+      assert.match(out[0], /trapped .* no longer usable/);
+      assert.match(out[1], /trapped earlier .* no longer usable/);
+    }
+  });
+}
