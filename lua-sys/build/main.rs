@@ -21,6 +21,12 @@ fn main() {
     // Lua's own C stack limit: C calls (metamethods, pcall, parser recursion) beyond it raise
     // "C stack overflow" as a Lua error, long before the wasm shadow stack runs out.
     build.define("LUAI_MAXCCALLS", "200");
+    // Unoptimised C frames are several times larger: 200 nested C calls at -O0 exhaust the
+    // JavaScript engine's own stack on wasm (a trap, not a Lua error). Debug builds of the
+    // interpreter are therefore compiled with -O2 too; release builds follow the profile.
+    if env::var("OPT_LEVEL").as_deref() == Ok("0") {
+        build.opt_level(2);
+    }
 
     match target.as_str() {
         "wasm32-unknown-unknown" => configure_wasm(&mut build, &manifest),
