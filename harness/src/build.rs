@@ -39,7 +39,9 @@ fn write_wrapper(target: &str, dir: &std::path::Path) -> Result<(), String> {
     let prefix = if target == "nodejs" { "node" } else { "web" };
     let read = |name: &str| std::fs::read_to_string(js.join(name)).map_err(|e| format!("cannot read lua-wasm/js/{name}: {e}"));
     let text = [read(&format!("{prefix}-header.js"))?, read("luavm.js")?, read(&format!("{prefix}-footer.js"))?].join("\n");
-    std::fs::write(dir.join("lua_wasm.js"), text).map_err(|e| format!("cannot write lua_wasm.js: {e}"))
+    std::fs::write(dir.join("lua_wasm.js"), text).map_err(|e| format!("cannot write lua_wasm.js: {e}"))?;
+    std::fs::copy(js.join("lua_wasm.d.ts"), dir.join("lua_wasm.d.ts")).map_err(|e| format!("cannot copy lua_wasm.d.ts: {e}"))?;
+    Ok(())
 }
 
 /// Features rustc enables for wasm32-unknown-unknown, plus exception handling for Lua's

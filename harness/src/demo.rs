@@ -38,6 +38,31 @@ pub fn write_manifest(built: &[Built]) -> Result<(), String> {
     std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// Serves the demo on a free port of 127.0.0.1 from a background thread, for the page test.
+/// The server stops when the returned handle is dropped.
+pub fn serve_in_background() -> Result<BackgroundServer, String> {
+    let server = std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").map_err(|e| e.to_string())?);
+    let port = server.server_addr().to_ip().map(|a| a.port()).ok_or("server has no IP address")?;
+    let worker = std::sync::Arc::clone(&server);
+    let thread = std::thread::spawn(move || serve(&worker));
+    Ok(BackgroundServer { server, thread: Some(thread), url: format!("http://127.0.0.1:{port}/") })
+}
+
+pub struct BackgroundServer {
+    server: std::sync::Arc<tiny_http::Server>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    pub url: String,
+}
+
+impl Drop for BackgroundServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// Serves requests until the process is stopped (or the server is unblocked, in tests).
 pub fn serve(server: &tiny_http::Server) {
     for request in server.incoming_requests() {

@@ -16,7 +16,21 @@ const APT_PACKAGES: [(&str, &str); 5] = [
 pub fn run() -> Result<(), String> {
     step("setup: system packages", apt_packages)?;
     step("setup: rust target wasm32-unknown-unknown", wasm_target)?;
-    step("setup: wasm-bindgen-cli", wasm_bindgen_cli)
+    step("setup: wasm-bindgen-cli", wasm_bindgen_cli)?;
+    step("setup: npm packages of the harness (playwright-core, wasmoon)", npm_packages)
+}
+
+/// `npm ci` in harness/js when its node_modules is missing or older than the lockfile.
+fn npm_packages() -> Result<(), String> {
+    let dir = shell::workspace_root().join("harness/js");
+    let modified = |p: &str| std::fs::metadata(dir.join(p)).and_then(|m| m.modified()).ok();
+    match (modified("node_modules/.package-lock.json"), modified("package-lock.json")) {
+        (Some(installed), Some(locked)) if installed >= locked => {
+            eprintln!("    present");
+            Ok(())
+        }
+        _ => shell::run("npm", &["ci", "--prefix", "harness/js", "--no-audit", "--no-fund"]),
+    }
 }
 
 fn apt_packages() -> Result<(), String> {

@@ -35,3 +35,26 @@ pub fn output(program: &str, args: &[&str]) -> Option<String> {
 pub fn available(program: &str) -> bool {
     output(program, &["--version"]).is_some()
 }
+
+/// As [`run_env`], also returning everything the command printed (still shown as it runs).
+pub fn run_captured(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<String, String> {
+    use std::io::{BufRead, BufReader};
+    eprintln!("    $ {program} {}", args.join(" "));
+    let mut child = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(workspace_root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot run `{program}`: {e}"))?;
+    let mut captured = String::new();
+    for line in BufReader::new(child.stdout.take().expect("stdout is piped")).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        println!("{line}");
+        captured.push_str(&line);
+        captured.push('\n');
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if status.success() { Ok(captured) } else { Err(format!("`{program} {}` failed ({status})", args.join(" "))) }
+}

@@ -3,6 +3,7 @@
 
 use crate::backends::{NATIVE_ONLY, WASM_BACKENDS};
 use crate::build;
+use crate::demo;
 use crate::progress::step;
 use crate::shell;
 
@@ -23,8 +24,42 @@ pub fn run() -> Result<(), String> {
             )
         })?;
     }
+    step("wasm32 in headless Chromium: lua-wasm tests on talc", chromium_tests)?;
     step("each allocator feature builds alone (native and wasm32)", feature_builds)?;
-    step("build every backend and check imports", || build::run(&WASM_BACKENDS).map(|_| ()))?;
+    let built = step("build every backend and check imports", || build::run(&WASM_BACKENDS))?;
+    step("Node: the JS API of every built module", || {
+        shell::run("node", &["--test", "--test-reporter=spec", "harness/js/api.test.mjs"])
+    })?;
+    step("headless Chromium: the demo page", || {
+        demo::write_manifest(&built)?;
+        let server = demo::serve_in_background()?;
+        shell::run_env("node", &["--test", "--test-reporter=spec", "harness/js/demo.test.mjs"], &[("DEMO_URL", &server.url)])
+    })?;
+    Ok(())
+}
+
+/// The same wasm-bindgen tests in Chromium through chromedriver. The runner silently skips
+/// suites it cannot run in a browser, so the output must show that tests ran there.
+fn chromium_tests() -> Result<(), String> {
+    let output = shell::run_captured(
+        "cargo",
+        &["test", "-p", "lua-wasm", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", "talc"],
+        &[
+            ("WASM_BINDGEN_USE_BROWSER", "1"),
+            ("CHROMEDRIVER", "/usr/bin/chromedriver"),
+            ("WASM_BINDGEN_TEST_WEBDRIVER_JSON", "harness/webdriver.json"),
+        ],
+    )?;
+    let ran_in_browser = output.matches("Running headless tests in Chrome").count();
+    let passed: usize = output
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|rest| rest.split(' ').next()?.parse::<usize>().ok())
+        .sum();
+    if ran_in_browser == 0 || passed == 0 {
+        return Err(format!("expected tests to run in Chrome; saw {ran_in_browser} browser suites and {passed} passed tests"));
+    }
+    eprintln!("    {passed} tests passed in {ran_in_browser} Chrome suites");
     Ok(())
 }
 

@@ -9,6 +9,14 @@
 
 let trapped = null;
 
+// A wasm trap, the engine's stack exhausted inside wasm, or wasm-bindgen's own report that the
+// module was terminated by an earlier one.
+function isTrap(error) {
+  return error instanceof WebAssembly.RuntimeError ||
+    (error instanceof RangeError && /call stack/i.test(error.message)) ||
+    (error instanceof Error && error.message === "Module terminated");
+}
+
 function guarded(call) {
   if (trapped) {
     throw new Error(`the Lua module trapped earlier (${trapped.message}) and is no longer usable; load it again`);
@@ -16,7 +24,7 @@ function guarded(call) {
   try {
     return call();
   } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message))) {
+    if (isTrap(error)) {
       trapped = error;
       throw new Error(`the Lua module trapped (${error.message}) and is no longer usable; load it again`, { cause: error });
     }
