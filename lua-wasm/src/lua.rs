@@ -173,6 +173,18 @@ impl<B: Backend> Lua<B> {
         self.allocator.stats()
     }
 
+    /// Closes the state, then shows the final figures and the backend itself (for example a
+    /// `Checked` backend's leak report) to `inspect`.
+    pub fn close_and_inspect<R>(mut self, inspect: impl FnOnce(&AllocStats, &B) -> R) -> R {
+        self.close_state();
+        inspect(&self.allocator.stats(), self.allocator.inner().inner())
+    }
+
+    /// The backend under the limit and statistics layers.
+    pub fn backend(&self) -> &B {
+        self.allocator.inner().inner()
+    }
+
     fn close_state(&mut self) {
         if let Some(state) = self.state.take() {
             // SAFETY: the state is valid and closed once (it was just taken out); the
