@@ -27,7 +27,7 @@ pub unsafe extern "C" fn lua_alloc<B: Backend>(
             return ptr::null_mut(); // (NULL, tag, 0): nothing to do, the frequent fast path
         }
         return match Layout::from_size_align(nsize, LUA_MAX_ALIGN) {
-            Ok(layout) => backend.allocate(layout).map_or(ptr::null_mut(), |p| p.as_ptr().cast()),
+            Ok(layout) => backend.allocate_tagged(layout, osize).map_or(ptr::null_mut(), |p| p.as_ptr().cast()),
             Err(_) => ptr::null_mut(),
         };
     };
