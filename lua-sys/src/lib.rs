@@ -33,3 +33,5 @@ mod format_vs_glibc;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "shim/strtod.rs"]
 mod strtod_vs_glibc;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod test_rng;

@@ -461,26 +461,7 @@ mod tests {
     const PRECISIONS: &[Option<usize>] =
         &[None, Some(0), Some(1), Some(3), Some(6), Some(14), Some(17), Some(20), Some(99)];
 
-    /// Deterministic splitmix64, so failures reproduce.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-
-        fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-            items[self.below(items.len())]
-        }
-    }
+    use crate::test_rng::Rng;
 
     /// All 32 flag combinations × widths × precisions for one conversion.
     fn all_specs(conv: u8) -> impl Iterator<Item = Spec> {

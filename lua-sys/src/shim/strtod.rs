@@ -348,29 +348,11 @@ mod tests {
 
     const ERANGE: c_int = 34;
 
-    /// Deterministic splitmix64, so failures reproduce.
-    struct Rng(u64);
+    use crate::test_rng::Rng;
 
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-
-        fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-            items[self.below(items.len())]
-        }
-
-        fn digits(&mut self, set: &[u8], n: usize, out: &mut String) {
-            (0..n).for_each(|_| out.push(char::from(self.pick(set))));
-        }
+    /// Appends `n` characters drawn from `set`.
+    fn digits(rng: &mut Rng, set: &[u8], n: usize, out: &mut String) {
+        (0..n).for_each(|_| out.push(char::from(rng.pick(set))));
     }
 
     fn glibc(s: &str) -> (u64, usize, bool) {
@@ -457,8 +439,8 @@ mod tests {
         for _ in 0..40_000 {
             let mut s = String::new();
             let (spaces, signs) = (rng.pick(&[0, 0, 0, 1, 3]), rng.pick(&[0, 0, 1]));
-            rng.digits(b" \t\n\x0b\x0c\r", spaces, &mut s);
-            rng.digits(b"+-", signs, &mut s);
+            digits(&mut rng, b" \t\n\x0b\x0c\r", spaces, &mut s);
+            digits(&mut rng, b"+-", signs, &mut s);
             let hex = rng.below(3) == 0;
             let (set, letter): (&[u8], _) = if hex {
                 s += rng.pick(&["0x", "0X"]);
@@ -470,18 +452,18 @@ mod tests {
             let len = |rng: &mut Rng| if long { rng.below(120) } else { rng.pick(&[0, 1, 2, 5, 17, 25]) };
             let (int, frac) = (len(&mut rng), len(&mut rng));
             let lead = if rng.below(4) == 0 { rng.below(40) } else { 0 };
-            rng.digits(b"0", lead, &mut s);
-            rng.digits(set, int, &mut s);
+            digits(&mut rng, b"0", lead, &mut s);
+            digits(&mut rng, set, int, &mut s);
             if rng.below(2) == 0 {
                 s.push('.');
                 let zeros = if rng.below(4) == 0 { rng.below(400) } else { 0 };
-                rng.digits(b"0", zeros, &mut s);
-                rng.digits(set, frac, &mut s);
+                digits(&mut rng, b"0", zeros, &mut s);
+                digits(&mut rng, set, frac, &mut s);
             }
             if rng.below(3) != 0 {
                 s.push(letter);
                 let signs = rng.pick(&[0, 1]);
-                rng.digits(b"+-", signs, &mut s);
+                digits(&mut rng, b"+-", signs, &mut s);
                 let e = match rng.below(4) {
                     0 => rng.below(10),
                     1 => rng.below(400),
@@ -563,11 +545,11 @@ mod tests {
             let mut s = String::from("0x1.");
             // 52 fraction bits, mostly 0s or fs, then a digit at the tie.
             let same = rng.below(14);
-            rng.digits(b"0f", same, &mut s);
-            rng.digits(b"0123456789abcdef", 13 - same, &mut s);
+            digits(&mut rng, b"0f", same, &mut s);
+            digits(&mut rng, b"0123456789abcdef", 13 - same, &mut s);
             s.push(rng.pick(&['7', '8', '8', '9']));
             let tail = rng.below(30);
-            rng.digits(b"00000001", tail, &mut s);
+            digits(&mut rng, b"00000001", tail, &mut s);
             let e = rng.pick(&[0i32, 1023, 1024, -1022, -1023, -1030, -1074, -1075, -1076]);
             s += &format!("p{e}");
             t.check(&s);
