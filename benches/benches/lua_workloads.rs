@@ -3,12 +3,17 @@
 //! operations per second (allocations + reallocations + frees of one run). `system` (libc
 //! realloc/free, Lua's own default) is the reference.
 //!
+//! The `replay/*` groups replay allocation traces without Lua in the loop, isolating the
+//! allocator's own cost: the adversarial patterns of `benches::adversarial`, and the traces of
+//! every workload recorded on wasm32 by `cargo harness traces` (target/traces/, so object sizes
+//! are the wasm ones) when present.
+//!
 //! `cargo bench -p benches` runs everything (a few minutes); `cargo bench -p benches -- --quick`
 //! a short pass; `cargo test -p benches --benches` runs each bench once (CI smoke test).
 
-use benches::{Workload, run_once, workloads};
+use benches::{Workload, adversarial, recorded_traces, run_once, workloads};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
-use lua_allocators::{Backend, Buddy, Bump, Dlmalloc, System, Talc};
+use lua_allocators::{Backend, Buddy, Bump, Dlmalloc, System, Talc, replay};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -32,10 +37,33 @@ fn lua_workloads(c: &mut Criterion) {
     }
 }
 
+/// Replays one trace on fresh instances of one backend.
+fn bench_replay<B: Backend + Default>(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, trace: &[u8]) {
+    group.bench_function(name, |b| b.iter(|| black_box(replay(black_box(trace), &mut B::default()).expect("trace decodes"))));
+}
+
+fn trace_replay(c: &mut Criterion) {
+    let recorded = recorded_traces();
+    if recorded.is_empty() {
+        eprintln!("no recorded wasm traces in target/traces: run `cargo harness traces` to add the replay/<workload> groups");
+    }
+    for (name, trace) in adversarial::all().into_iter().map(|(n, t)| (n.to_owned(), t)).chain(recorded) {
+        let ops = replay(&trace, &mut System).expect("trace decodes").ops;
+        let mut group = c.benchmark_group(format!("replay/{name}"));
+        group.throughput(Throughput::Elements(ops as u64));
+        bench_replay::<System>(&mut group, "system", &trace);
+        bench_replay::<Talc>(&mut group, "talc", &trace);
+        bench_replay::<Dlmalloc>(&mut group, "dlmalloc", &trace);
+        bench_replay::<Buddy>(&mut group, "buddy", &trace);
+        bench_replay::<Bump>(&mut group, "bump", &trace);
+        group.finish();
+    }
+}
+
 criterion_group! {
     name = benches;
     // Short windows keep the whole suite (10 groups x 5 backends) to a few minutes.
     config = Criterion::default().warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2)).sample_size(20);
-    targets = lua_workloads
+    targets = lua_workloads, trace_replay
 }
 criterion_main!(benches);

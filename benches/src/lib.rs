@@ -1,6 +1,8 @@
 //! The Lua workloads (`benches/lua/*.lua`) shared by the criterion benches and the wasm harness,
 //! and a runner that executes one on a fresh state of a given backend.
 
+pub mod adversarial;
+
 use lua_allocators::{AllocStats, Backend};
 use lua_wasm::{Lua, Options};
 use std::path::PathBuf;
@@ -60,4 +62,22 @@ pub fn run_once<B: Backend>(backend: B, workload: &Workload) -> Run {
     let closed = lua.close();
     assert_eq!(closed.live_bytes, 0, "workload {} leaked after close", workload.name);
     Run { result, stats }
+}
+
+/// Where `cargo harness traces` writes the allocation traces recorded on wasm32.
+pub fn trace_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/traces")
+}
+
+/// The recorded wasm traces (`target/traces/<workload>.trace`), sorted by name; empty when
+/// none were recorded.
+pub fn recorded_traces() -> Vec<(String, Vec<u8>)> {
+    let Ok(entries) = std::fs::read_dir(trace_dir()) else { return Vec::new() };
+    let mut traces: Vec<(String, Vec<u8>)> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "trace"))
+        .filter_map(|path| Some((path.file_stem()?.to_string_lossy().into_owned(), std::fs::read(&path).ok()?)))
+        .collect();
+    traces.sort();
+    traces
 }

@@ -69,18 +69,34 @@ pub fn run(backends: &[&'static str]) -> Result<Vec<Built>, String> {
         .collect()
 }
 
-fn build_one(backend: &'static str) -> Result<Built, String> {
-    let features = backend.to_owned();
+/// Compiles the lua-wasm cdylib with `features` and copies it to `to`.
+fn cargo_build_wasm(features: &str, to: &std::path::Path) -> Result<(), String> {
     shell::run(
         "cargo",
-        &["build", "-q", "-p", "lua-wasm", "--lib", "--release", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", &features],
+        &["build", "-q", "-p", "lua-wasm", "--lib", "--release", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", features],
     )?;
-    let out = output_dir(backend);
-    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    let raw_wasm = out.join("lua_wasm_raw.wasm");
+    std::fs::create_dir_all(to.parent().expect("a file in a folder")).map_err(|e| e.to_string())?;
     let linked = workspace_root().join("target/wasm32-unknown-unknown/release/lua_wasm.wasm");
-    std::fs::copy(&linked, &raw_wasm).map_err(|e| format!("cannot copy {}: {e}", linked.display()))?;
-    imports::check(&raw_wasm)?;
+    std::fs::copy(&linked, to).map_err(|e| format!("cannot copy {}: {e}", linked.display()))?;
+    imports::check(to).map(|_| ())
+}
+
+/// The measurement variant of a backend's module (lua-wasm's `bench` feature: recordTrace,
+/// replayTrace, runWorkload), for Node only and not size-optimised:
+/// `target/lua-wasm-bench/<backend>/lua_wasm_bindgen.js`.
+pub fn build_bench(backend: &str) -> Result<PathBuf, String> {
+    let dir = workspace_root().join("target/lua-wasm-bench").join(backend);
+    let raw = dir.join("lua_wasm_raw.wasm");
+    cargo_build_wasm(&format!("{backend},bench"), &raw)?;
+    let (dir_arg, raw_arg) = (dir.to_string_lossy().into_owned(), raw.to_string_lossy().into_owned());
+    shell::run("wasm-bindgen", &["--target", "nodejs", "--out-dir", &dir_arg, "--out-name", "lua_wasm_bindgen", &raw_arg])?;
+    Ok(dir)
+}
+
+fn build_one(backend: &'static str) -> Result<Built, String> {
+    let out = output_dir(backend);
+    let raw_wasm = out.join("lua_wasm_raw.wasm");
+    cargo_build_wasm(backend, &raw_wasm)?;
 
     // wasm-opt runs before wasm-bindgen: binaryen 108 (Debian 12) turns a module that
     // wasm-bindgen has already processed into one that throws at start-up.
@@ -110,16 +126,4 @@ fn build_one(backend: &'static str) -> Result<Built, String> {
         eprintln!("    imports ok: {} ({count} imports)", wasm.display());
     }
     Ok(built)
-}
-
-/// `cargo harness report`, this far: builds every backend and prints the module sizes.
-pub fn report(backends: &[&'static str]) -> Result<(), String> {
-    let built = run(backends)?;
-    println!("| backend | raw .wasm | after wasm-bindgen{} |", if built.iter().all(|b| b.optimized) { " + wasm-opt -Oz" } else { "" });
-    println!("|---|---:|---:|");
-    for b in &built {
-        let size = |p: PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-        println!("| {} | {} | {} |", b.backend, size(b.raw_wasm.clone()), size(b.web_wasm()));
-    }
-    Ok(())
 }

@@ -3,13 +3,16 @@
 //! tools, and says what it installs.
 
 mod backends;
+mod bench_wasm;
 mod build;
 mod demo;
 mod imports;
 mod progress;
+mod report;
 mod setup;
 mod shell;
 mod test;
+mod traces;
 
 use std::process::ExitCode;
 
@@ -23,7 +26,18 @@ commands:
   test               run every test (native, wasm in Node, import allowlist, feature builds)
   check-imports F..  check .wasm files against harness/allowed-imports.txt
   demo [--port P]    build every backend and serve the demo page on 127.0.0.1 (default 8000)
-  report             build every backend and write the report (sizes so far)
+  report [--update-baseline] [BACKEND..]
+                     build every backend, measure size, start-up, memory and workload time
+                     against native Lua and wasmoon; write reports/latest.{json,md}, the SVG
+                     charts and README.md's results (--update-baseline: also reports/baseline.json)
+  check [BACKEND..]  the regression gate: build, run each workload once, fail when a size or
+                     memory figure exceeds reports/baseline.json by more than 1%
+
+  traces             record each workload's allocation trace on wasm32 (target/traces/) and
+                     check it replays natively with the same op count and peak
+  bench-wasm [--rounds N]
+                     replay the traces and run the workloads inside wasm per backend,
+                     interleaved, exact vs geometric growth; writes reports/bench-wasm.{md,json}
 
 backends: talc dlmalloc buddy bump (all when none is named)";
 
@@ -39,7 +53,10 @@ fn main() -> ExitCode {
         "test" => setup::run().and_then(|()| test::run()),
         "check-imports" => imports::check_files(rest),
         "demo" => setup::run().and_then(|()| demo::run(rest)),
-        "report" => setup::run().and_then(|()| build::report(&backends::parse(rest)?)),
+        "report" => setup::run().and_then(|()| report::run(rest)),
+        "traces" => setup::run().and_then(|()| traces::run()),
+        "bench-wasm" => setup::run().and_then(|()| bench_wasm::run(rest)),
+        "check" => setup::run().and_then(|()| report::check::run(rest)),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -6,6 +6,7 @@ use crate::build;
 use crate::demo;
 use crate::progress::step;
 use crate::shell;
+use crate::traces;
 
 pub fn run() -> Result<(), String> {
     step("native: workspace tests (all features)", || {
@@ -30,11 +31,16 @@ pub fn run() -> Result<(), String> {
     step("Node: the JS API of every built module", || {
         shell::run("node", &["--test", "--test-reporter=spec", "harness/js/api.test.mjs"])
     })?;
+    traces::record_all()?;
+    step("benches: every criterion bench once (smoke test, with the recorded traces)", || {
+        shell::run("cargo", &["test", "--release", "-p", "benches", "--benches"])
+    })?;
     step("headless Chromium: the demo page", || {
         demo::write_manifest(&built)?;
         let server = demo::serve_in_background()?;
         shell::run_env("node", &["--test", "--test-reporter=spec", "harness/js/demo.test.mjs"], &[("DEMO_URL", &server.url)])
     })?;
+    step("regression gate: sizes and memory against reports/baseline.json", || crate::report::check::gate(&built))?;
     Ok(())
 }
 

@@ -13,6 +13,8 @@
 mod backend;
 #[cfg(target_arch = "wasm32")]
 mod js;
+#[cfg(all(target_arch = "wasm32", feature = "bench"))]
+mod js_bench;
 mod error;
 mod lua;
 mod output;

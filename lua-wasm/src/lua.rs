@@ -64,9 +64,14 @@ impl<B: Backend> Lua<B> {
             instruction_limit: options.instruction_limit.min(u32::MAX / 2),
             limit_hit: false,
             traceback: String::new(),
+            warnings_on: false,
+            warning_continues: false,
         });
         // SAFETY: the extra space holds one pointer; the box outlives the state.
         unsafe { *(lua_getextraspace(state.as_ptr()) as *mut *mut Extra) = &mut *extra };
+        // SAFETY: as above; lua_setwarnf allocates nothing. (`lua_newstate`, unlike
+        // `luaL_newstate`, installs no warning function: `warn` would be silent.)
+        unsafe { lua_setwarnf(state.as_ptr(), Some(protected::warn), &mut *extra as *mut Extra as *mut c_void) };
         let mut lua = Lua { state: Some(state), allocator, extra, output: Vec::new() };
         lua.protected(protected::open_body, std::ptr::null_mut(), 0)?;
         Ok(lua)
@@ -86,7 +91,9 @@ impl<B: Backend> Lua<B> {
         match result {
             Ok(()) => Ok(String::from_utf8_lossy(&request.results).into_owned()),
             Err(mut error) => {
-                if request.load_status == LUA_ERRSYNTAX {
+                // Not only LUA_ERRSYNTAX: source nested too deeply fails to compile with the
+                // parser's "C stack overflow" (LUA_ERRRUN).
+                if request.load_status != LUA_OK && request.load_status != LUA_ERRMEM {
                     error.kind = ErrorKind::Syntax;
                     error.traceback.clear();
                 }
@@ -251,9 +258,26 @@ impl<B: Backend> Lua<B> {
     /// may fail too); None when that fails.
     fn stringify_top(&mut self) -> Option<String> {
         let L = self.raw();
+        // SAFETY: L is valid; reading a string allocates nothing.
+        unsafe {
+            // A string (the usual case, and always "not enough memory" after LUA_ERRMEM) is read
+            // as it is: the protected call below needs memory (a CallInfo, the "__tostring"
+            // key), so out of memory it would fail and lose the message.
+            if lua_type(L, -1) == LUA_TSTRING {
+                let mut len = 0;
+                let text = lua_tolstring(L, -1, &mut len);
+                let bytes = std::slice::from_raw_parts(text.cast::<u8>(), len);
+                return Some(String::from_utf8_lossy(bytes).into_owned());
+            }
+        }
         // SAFETY: L is valid; the pushes allocate nothing; the error object is at -1.
         unsafe {
-            lua_sethook(L, None, 0, 0);
+            // A fresh instruction budget for `__tostring` (the spent one would fail it at once;
+            // none would let a `__tostring` that never returns hang the error path).
+            match self.extra.instruction_limit {
+                0 => lua_sethook(L, None, 0, 0),
+                limit => lua_sethook(L, Some(protected::instruction_limit_hook), LUA_MASKCOUNT, limit as c_int),
+            }
             lua_pushcclosure(L, protected::stringify_body, 0);
             lua_rotate(L, -2, 1);
             if lua_pcallk(L, 1, 1, 0, 0, None) != LUA_OK {

@@ -16,6 +16,10 @@ pub(crate) struct Extra {
     pub limit_hit: bool,
     /// Traceback of the last runtime error, written by the message handler.
     pub traceback: String,
+    /// Warnings reach the output (Lua's `warn('@on')`; off at start, as in `lua.c`).
+    pub warnings_on: bool,
+    /// The last warning piece asked to be continued.
+    pub warning_continues: bool,
 }
 
 /// # Safety
@@ -103,6 +107,15 @@ pub(crate) unsafe extern "C-unwind" fn open_body(L: *mut lua_State) -> c_int {
         lua_getglobal(L, c"os".as_ptr());
         lua_pushcclosure(L, os_exit, 0);
         lua_setfield(L, -2, c"exit".as_ptr());
+        // `debug.sethook` would replace (or, on a coroutine, remove) the instruction limit's hook.
+        lua_getglobal(L, c"debug".as_ptr());
+        lua_pushcclosure(L, debug_sethook, 0);
+        lua_setfield(L, -2, c"sethook".as_ptr());
+        lua_getglobal(L, c"load".as_ptr());
+        lua_pushcclosure(L, load_text_only, 1);
+        lua_setglobal(L, c"load".as_ptr());
+        lua_pushcclosure(L, xpcall_guarded, 0);
+        lua_setglobal(L, c"xpcall".as_ptr());
         lua_settop(L, 0);
     }
     0
@@ -131,6 +144,106 @@ unsafe extern "C-unwind" fn print(L: *mut lua_State) -> c_int {
 unsafe extern "C-unwind" fn os_exit(L: *mut lua_State) -> c_int {
     // SAFETY: L is valid; the format has no conversions.
     unsafe { luaL_error(L, c"os.exit is not available in the sandbox".as_ptr()) }
+}
+
+/// `debug.sethook` is not available: it would lift the instruction limit.
+unsafe extern "C-unwind" fn debug_sethook(L: *mut lua_State) -> c_int {
+    // SAFETY: L is valid; the format has no conversions.
+    unsafe { luaL_error(L, c"debug.sethook is not available in the sandbox".as_ptr()) }
+}
+
+/// `load` for text chunks only, whatever mode it is given: Lua does not verify bytecode, and
+/// crafted bytecode (`load(string.char(27, 76, ...))`) can corrupt the VM. Upvalue 1: Lua's `load`.
+unsafe extern "C-unwind" fn load_text_only(L: *mut lua_State) -> c_int {
+    // SAFETY: L is valid; the stack holds load's arguments and room for two more (LUA_MINSTACK).
+    unsafe {
+        // The mode is argument 3; argument 4 (env) must stay absent when it was not given.
+        let count = lua_gettop(L).max(3);
+        lua_settop(L, count);
+        lua_pushstring(L, c"t".as_ptr());
+        lua_copy(L, -1, 3);
+        lua_settop(L, count);
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_insert(L, 1);
+        lua_callk(L, count, LUA_MULTRET, 0, None);
+        lua_gettop(L)
+    }
+}
+
+/// `xpcall` whose message handler is skipped once the instruction limit has been hit in the
+/// current call. Lua runs the message handler of an error raised by a hook with hooks disabled,
+/// so a handler that loops (`xpcall(f, function() while true do end end)`) would never be
+/// stopped. Otherwise the same as Lua's `xpcall` (`luaB_xpcall`), including yields.
+unsafe extern "C-unwind" fn xpcall_guarded(L: *mut lua_State) -> c_int {
+    // SAFETY: L is valid with xpcall's arguments (f, msgh, ...).
+    unsafe {
+        let count = lua_gettop(L);
+        luaL_checktype(L, 2, LUA_TFUNCTION);
+        lua_pushvalue(L, 2);
+        lua_pushcclosure(L, guarded_handler, 1);
+        lua_copy(L, -1, 2);
+        lua_settop(L, count);
+        lua_pushboolean(L, 1);
+        lua_pushvalue(L, 1);
+        lua_rotate(L, 3, 2);
+        let status = lua_pcallk(L, count - 2, LUA_MULTRET, 2, 2, Some(finish_xpcall));
+        finish_xpcall(L, status, 2)
+    }
+}
+
+/// `finishpcall` of lbaselib.c: `false, message` after an error, else every result.
+unsafe extern "C-unwind" fn finish_xpcall(L: *mut lua_State, status: c_int, extra: lua_KContext) -> c_int {
+    // SAFETY: L is valid; the error object is on top after an error.
+    unsafe {
+        if status != LUA_OK && status != LUA_YIELD {
+            lua_pushboolean(L, 0);
+            lua_pushvalue(L, -2);
+            return 2;
+        }
+        lua_gettop(L) - extra as c_int
+    }
+}
+
+/// The message handler `xpcall_guarded` installs. Upvalue 1: the caller's handler.
+unsafe extern "C-unwind" fn guarded_handler(L: *mut lua_State) -> c_int {
+    // SAFETY: L is a state created by `Lua`, with the error object at 1.
+    unsafe {
+        if extra(L).limit_hit {
+            lua_settop(L, 1);
+            return 1;
+        }
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_insert(L, 1);
+        lua_callk(L, lua_gettop(L) - 1, 1, 0, None);
+    }
+    1
+}
+
+/// Lua's warning function (`warn`), writing to the state's output like `lua.c`'s: off until
+/// `@on`, each message prefixed with "Lua warning: ". `ud` points to the state's `Extra`.
+pub(crate) unsafe extern "C-unwind" fn warn(ud: *mut core::ffi::c_void, message: *const core::ffi::c_char, tocont: c_int) {
+    // SAFETY: `Lua::with_backend` passes its boxed Extra, which outlives the state; Lua passes a
+    // NUL-terminated message.
+    let (extra, message) = unsafe { (&mut *(ud as *mut Extra), core::ffi::CStr::from_ptr(message).to_bytes()) };
+    let starts = !extra.warning_continues;
+    extra.warning_continues = tocont != 0;
+    if starts && tocont == 0 && message.first() == Some(&b'@') {
+        match message {
+            b"@on" => extra.warnings_on = true,
+            b"@off" => extra.warnings_on = false,
+            _ => {}
+        }
+        return;
+    }
+    if extra.warnings_on {
+        if starts {
+            output::append_to_current(2, b"Lua warning: ");
+        }
+        output::append_to_current(2, message);
+        if tocont == 0 {
+            output::append_to_current(2, b"\n");
+        }
+    }
 }
 
 /// Count hook behind the instruction limit. Once hit, it fires on every instruction, so a

@@ -1,0 +1,234 @@
+//! `cargo harness report`: builds every backend, measures size, start-up, memory and workload
+//! time against native Lua and the wasmoon peer, and writes `reports/latest.{json,md}`, the SVG
+//! charts, and README.md's results table. `cargo harness check` (check.rs) gates the
+//! deterministic figures against `reports/baseline.json`.
+//!
+//! One file per job: workloads.rs (the Lua scripts), node.rs (the Node process that runs the
+//! modules), native.rs, cold_start.rs, measure.rs (the order of runs), stats.rs, sizes.rs,
+//! provenance.rs, model.rs (the JSON), markdown.rs, charts.rs, readme.rs, check.rs.
+
+pub mod check;
+mod charts;
+mod cold_start;
+mod markdown;
+mod measure;
+mod model;
+mod native;
+mod node;
+pub(crate) mod provenance;
+mod readme;
+mod sizes;
+pub(crate) mod stats;
+mod workloads;
+
+use crate::backends;
+use crate::build::{self, Built};
+use crate::progress::step;
+use crate::shell::workspace_root;
+use measure::{NATIVE, Run, WASMOON};
+use model::{Backend, Native, NativeWorkload, PeerWorkload, Report, Settings, Target, Wasmoon, WorkloadFigures};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+const COLD_START_RUNS: usize = 21;
+const VM_INIT_RUNS: usize = 1000;
+const VM_INIT_BATCHES: usize = 10;
+const WORKLOAD_REPS: usize = 15;
+/// PRP targets.
+const INIT_LIMIT_MS: f64 = 5.0;
+const WASM_LIMIT_BYTES: f64 = 1_500_000.0;
+
+/// `cargo harness report [--update-baseline] [BACKEND..]`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let update_baseline = args.iter().any(|a| a == "--update-baseline");
+    let names: Vec<String> = args.iter().filter(|a| *a != "--update-baseline").cloned().collect();
+    let backends = backends::parse(&names)?;
+    let workloads = workloads::load()?;
+    let built = build::run(&backends)?;
+    let provenance = provenance::collect();
+
+    let mut session = step("Node: load every module and the wasmoon peer", || node::Session::start(&built, true, &workloads))?;
+    if let Some(why) = &session.wasmoon_skipped {
+        eprintln!("    wasmoon peer skipped: {why}");
+    }
+    let skipped = session.wasmoon_skipped.clone();
+    let peer = skipped.is_none();
+    let mut runners: Vec<String> = std::iter::once(NATIVE).chain(backends.iter().copied()).map(str::to_owned).collect();
+    if peer {
+        runners.push(WASMOON.into());
+    }
+
+    // First, on the freshly loaded modules, as `cargo harness check` does: a backend's grown
+    // memory can depend on what the module did before (the page source's free list), so the
+    // memory figures come from the same history in both.
+    let single = step("workloads: one run each (memory, results, warm-up)", || measure::single_pass(&mut session, &runners, &workloads))?;
+    measure::check_results(&single, NATIVE)?;
+    let mut cold_runners: Vec<(String, String)> = built.iter().map(|b| (b.backend.to_owned(), b.web_dir.to_string_lossy().into_owned())).collect();
+    if peer {
+        cold_runners.push((WASMOON.into(), WASMOON.into()));
+    }
+    let cold = step(&format!("cold start: {COLD_START_RUNS} fresh Node processes per module"), || {
+        cold_start::measure(&cold_runners, COLD_START_RUNS)
+    })?;
+    let init = step(&format!("VM init: {VM_INIT_RUNS} per runner"), || measure::vm_init(&mut session, &runners, VM_INIT_RUNS, VM_INIT_BATCHES))?;
+    let samples = measure::timed_rounds(&mut session, &runners, &workloads, WORKLOAD_REPS)?;
+    drop(session);
+
+    let timing = |runner: &str, samples_of: &[f64]| stats::timing(samples_of).ok_or_else(|| format!("no samples for {runner}"));
+    let mut report_backends = Vec::new();
+    for b in &built {
+        let mut backend = deterministic(b, &single, &workloads)?;
+        backend.cold_start = stats::timing(&cold[b.backend]);
+        backend.vm_init = stats::timing(&init[b.backend]);
+        for w in &mut backend.workloads {
+            w.time = Some(timing(b.backend, &samples[&(b.backend.to_owned(), w.name.clone())])?);
+        }
+        report_backends.push(backend);
+    }
+    let native_runs = |w: &str| &single[&(NATIVE.to_owned(), w.to_owned())];
+    let native = Native {
+        vm_init: timing(NATIVE, &init[NATIVE])?,
+        live_after_init: native_runs(workloads::INIT).init.map_or(0, |m| m.live_bytes),
+        workloads: workloads
+            .iter()
+            .map(|w| {
+                let run = native_runs(&w.name);
+                Ok(NativeWorkload {
+                    name: w.name.clone(),
+                    checksum: run.result.clone(),
+                    time: timing(NATIVE, &samples[&(NATIVE.to_owned(), w.name.clone())])?,
+                    peak_live_bytes: run.after.map_or(0, |m| m.peak_bytes),
+                })
+            })
+            .collect::<Result<_, String>>()?,
+    };
+    let wasmoon = wasmoon(skipped, &cold, &init, &single, &samples, &workloads)?;
+    let report = Report {
+        generated_by: "cargo harness report".into(),
+        provenance,
+        settings: settings(),
+        workloads: workloads.iter().map(|w| w.name.clone()).collect(),
+        targets: targets(&report_backends),
+        backends: report_backends,
+        native,
+        wasmoon,
+    };
+    // Against the baseline as it was before this run (so --update-baseline shows what it accepts).
+    let comparison = check::compare_with_baseline(&report.backends);
+    step("write reports/ and README.md", || write(&report, update_baseline))?;
+    println!("{}", markdown::headline(&report));
+    match comparison {
+        Ok(comparison) => println!("{}{}", comparison.markdown(), if update_baseline { "\n(accepted: reports/baseline.json is now this run)" } else { "" }),
+        Err(e) => println!("baseline: {e}"),
+    }
+    Ok(())
+}
+
+pub fn settings() -> Settings {
+    Settings {
+        cold_start_runs: COLD_START_RUNS,
+        vm_init_runs: VM_INIT_RUNS,
+        workload_reps: WORKLOAD_REPS,
+        tolerance_percent: check::TOLERANCE_PERCENT,
+    }
+}
+
+pub fn reports_dir() -> PathBuf {
+    workspace_root().join("reports")
+}
+
+/// A backend's deterministic figures (sizes, memory, results); no timings.
+fn deterministic(b: &Built, runs: &BTreeMap<(String, String), Run>, workloads: &[workloads::Workload]) -> Result<Backend, String> {
+    let glue = [b.web_dir.join("lua_wasm.js"), b.web_dir.join("lua_wasm_bindgen.js")];
+    let size = sizes::measure(&b.web_wasm(), &[&glue[0], &glue[1]])?;
+    let run = |w: &str| runs.get(&(b.backend.to_owned(), w.to_owned())).ok_or_else(|| format!("no run of {w} on {}", b.backend));
+    let init = run(workloads::INIT)?.init.ok_or("no memory figures")?;
+    let figures = workloads
+        .iter()
+        .map(|w| {
+            let r = run(&w.name)?;
+            let after = r.after.ok_or("no memory figures")?;
+            Ok(WorkloadFigures {
+                name: w.name.clone(),
+                checksum: r.result.clone(),
+                time: None,
+                peak_live_bytes: after.peak_bytes,
+                grown_bytes: after.heap_bytes,
+                grow_count: after.grow_count,
+                efficiency: if after.heap_bytes == 0 { 0.0 } else { after.peak_bytes as f64 / after.heap_bytes as f64 },
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(Backend {
+        name: b.backend.to_owned(),
+        wasm_bytes: size.wasm_bytes,
+        wasm_gzip_bytes: size.wasm_gzip_bytes,
+        js_glue_bytes: size.js_glue_bytes,
+        linked_wasm_bytes: std::fs::metadata(&b.raw_wasm).map_err(|e| format!("cannot read {}: {e}", b.raw_wasm.display()))?.len(),
+        wasm_opt: b.optimized,
+        cold_start: None,
+        vm_init: None,
+        live_after_init: init.live_bytes,
+        workloads: figures,
+    })
+}
+
+fn wasmoon(
+    skipped: Option<String>,
+    cold: &BTreeMap<String, Vec<f64>>,
+    init: &BTreeMap<String, Vec<f64>>,
+    single: &BTreeMap<(String, String), Run>,
+    samples: &measure::Samples,
+    workloads: &[workloads::Workload],
+) -> Result<Wasmoon, String> {
+    let dist = workspace_root().join("harness/js/node_modules/wasmoon");
+    let version = std::fs::read_to_string(dist.join("package.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok()?["version"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| "(not installed)".into());
+    let mut peer = Wasmoon { skipped, version, wasm_bytes: 0, wasm_gzip_bytes: 0, js_glue_bytes: 0, cold_start: None, vm_init: None, workloads: vec![] };
+    if peer.skipped.is_some() {
+        return Ok(peer);
+    }
+    let size = sizes::measure(&dist.join("dist/glue.wasm"), &[&dist.join("dist/index.js")])?;
+    (peer.wasm_bytes, peer.wasm_gzip_bytes, peer.js_glue_bytes) = (size.wasm_bytes, size.wasm_gzip_bytes, size.js_glue_bytes);
+    peer.cold_start = cold.get(WASMOON).and_then(|t| stats::timing(t));
+    peer.vm_init = init.get(WASMOON).and_then(|t| stats::timing(t));
+    for w in workloads {
+        let key = (WASMOON.to_owned(), w.name.clone());
+        let time = samples.get(&key).and_then(|t| stats::timing(t)).ok_or("no wasmoon samples")?;
+        peer.workloads.push(PeerWorkload { name: w.name.clone(), checksum: single[&key].result.clone(), time });
+    }
+    Ok(peer)
+}
+
+fn targets(backends: &[Backend]) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for b in backends {
+        if let Some(init) = b.vm_init {
+            targets.push(target(&b.name, "VM init < 5 ms", init.median_ms, INIT_LIMIT_MS, "ms"));
+        }
+        targets.push(target(&b.name, ".wasm < 1.5 MB", b.wasm_bytes as f64, WASM_LIMIT_BYTES, "bytes"));
+    }
+    targets
+}
+
+fn target(backend: &str, what: &str, value: f64, limit: f64, unit: &str) -> Target {
+    Target { backend: backend.into(), what: what.into(), value, limit, unit: unit.into(), pass: value < limit }
+}
+
+fn write(report: &Report, update_baseline: bool) -> Result<(), String> {
+    let dir = reports_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())? + "\n";
+    let put = |name: &str, text: &str| std::fs::write(dir.join(name), text).map_err(|e| format!("cannot write reports/{name}: {e}"));
+    put("latest.json", &json)?;
+    put("latest.md", &markdown::document(report))?;
+    charts::write(report, &dir)?;
+    readme::update(&markdown::headline(report))?;
+    if update_baseline {
+        put("baseline.json", &json)?;
+        eprintln!("    reports/baseline.json updated from this run");
+    }
+    Ok(())
+}
