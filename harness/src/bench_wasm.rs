@@ -7,7 +7,7 @@
 use crate::backends::WASM_BACKENDS;
 use crate::build;
 use crate::progress::step;
-use crate::report::{provenance, stats};
+use crate::report::{charts, provenance, stats};
 use crate::shell::workspace_root;
 use crate::traces;
 use serde_json::{Value, json};
@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 const BASELINE: &str = "dlmalloc";
+const CHART: &str = "bench_wasm_replay.svg";
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let rounds = match args {
@@ -52,7 +53,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let document = json!({ "generated_by": "cargo harness bench-wasm", "provenance": provenance::collect(), "rounds": rounds, "results": summary });
     std::fs::write(reports.join("bench-wasm.json"), serde_json::to_string_pretty(&document).expect("JSON")).map_err(|e| e.to_string())?;
     std::fs::write(reports.join("bench-wasm.md"), markdown).map_err(|e| e.to_string())?;
-    eprintln!("wrote reports/bench-wasm.md and reports/bench-wasm.json");
+    draw_replay_chart(&summary, &reports.join(CHART))?;
+    eprintln!("wrote reports/bench-wasm.md, reports/bench-wasm.json and reports/{CHART}");
     Ok(())
 }
 
@@ -102,6 +104,7 @@ fn render(summary: &Value, rounds: usize) -> String {
         let _ = writeln!(md, "|---|{}", "---:|".repeat(backends.len()));
     };
     let _ = writeln!(md, "## Trace replay: allocator alone (M ops/s, ratio to {BASELINE})\n");
+    let _ = writeln!(md, "![Trace replay time relative to {BASELINE}]({CHART})\n");
     header(&mut md, "trace");
     for name in names("replay") {
         let base = find(rows, "replay", name, "exact", BASELINE).and_then(|r| r["median_ms"].as_f64());
@@ -151,6 +154,36 @@ fn render(summary: &Value, rounds: usize) -> String {
         let _ = writeln!(md, "| {label}: {name} | {} |", cells.join(" | "));
     }
     md
+}
+
+/// Replay time per trace and backend relative to the baseline backend.
+fn draw_replay_chart(summary: &Value, path: &std::path::Path) -> Result<(), String> {
+    let rows = summary.as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let mut traces: Vec<String> = rows.iter().filter(|r| r["kind"] == "replay").filter_map(|r| r["name"].as_str().map(str::to_owned)).collect();
+    traces.dedup();
+    let series = WASM_BACKENDS
+        .iter()
+        .map(|b| {
+            let values = traces
+                .iter()
+                .map(|t| {
+                    let time = |backend: &str| find(rows, "replay", t, "exact", backend).and_then(|r| r["median_ms"].as_f64());
+                    Some(ratio(time(b), time(BASELINE))).filter(|r| r.is_finite())
+                })
+                .collect();
+            (b.to_string(), values)
+        })
+        .collect();
+    charts::draw(
+        path,
+        charts::Bars {
+            title: format!("Trace replay inside wasm: time relative to {BASELINE} (median; lower is faster)"),
+            y_label: format!("time / {BASELINE} time"),
+            groups: traces,
+            series,
+            reference: Some((1.0, BASELINE.into())),
+        },
+    )
 }
 
 fn ratio(value: Option<f64>, base: Option<f64>) -> f64 {

@@ -3,6 +3,7 @@
 //! tools, and says what it installs.
 
 mod backends;
+mod bench_native;
 mod bench_wasm;
 mod build;
 mod demo;
@@ -35,6 +36,9 @@ commands:
 
   traces             record each workload's allocation trace on wasm32 (target/traces/) and
                      check it replays natively with the same op count and peak
+  bench-native [ARGS..]
+                     run the criterion benches (cargo bench -p benches -- ARGS) and summarise
+                     them in reports/bench-native.{md,json}
   bench-wasm [--rounds N]
                      replay the traces and run the workloads inside wasm per backend,
                      interleaved, exact vs geometric growth; writes reports/bench-wasm.{md,json}
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         "demo" => setup::run().and_then(|()| demo::run(rest)),
         "report" => setup::run().and_then(|()| report::run(rest)),
         "traces" => setup::run().and_then(|()| traces::run()),
+        "bench-native" => bench_native::run(rest),
         "bench-wasm" => setup::run().and_then(|()| bench_wasm::run(rest)),
         "check" => setup::run().and_then(|()| report::check::run(rest)),
         "help" | "--help" | "-h" => {

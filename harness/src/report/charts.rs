@@ -24,13 +24,13 @@ const COLORS: [RGBColor; 6] = [
 ];
 
 /// One bar per series in every group; `None` leaves a gap.
-struct Bars {
-    title: String,
-    y_label: String,
-    groups: Vec<String>,
-    series: Vec<(String, Vec<Option<f64>>)>,
+pub(crate) struct Bars {
+    pub title: String,
+    pub y_label: String,
+    pub groups: Vec<String>,
+    pub series: Vec<(String, Vec<Option<f64>>)>,
     /// A dashed horizontal line, e.g. native = 1.
-    reference: Option<(f64, String)>,
+    pub reference: Option<(f64, String)>,
 }
 
 pub fn write(report: &Report, dir: &Path) -> Result<(), String> {
@@ -82,7 +82,8 @@ pub fn write(report: &Report, dir: &Path) -> Result<(), String> {
     )
 }
 
-fn draw(path: &Path, bars: Bars) -> Result<(), String> {
+/// Draws grouped bars into an SVG file.
+pub(crate) fn draw(path: &Path, bars: Bars) -> Result<(), String> {
     let root = SVGBackend::new(path, (960, 480)).into_drawing_area();
     let result = draw_on(&root, &bars).and_then(|()| root.present().map_err(|e| e.to_string()));
     result.map_err(|e| format!("cannot draw {}: {e}", path.display()))

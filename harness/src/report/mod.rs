@@ -8,7 +8,7 @@
 //! provenance.rs, model.rs (the JSON), markdown.rs, charts.rs, readme.rs, check.rs.
 
 pub mod check;
-mod charts;
+pub(crate) mod charts;
 mod cold_start;
 mod markdown;
 mod measure;
