@@ -1,5 +1,5 @@
 //! `cargo harness bench-native [ARGS..]`: runs the criterion benches (`cargo bench -p benches
-//! -- ARGS`), then summarises criterion's estimates (target/criterion) into
+//! -- ARGS`; `--summarise` skips the run), then summarises criterion's estimates (target/criterion) into
 //! `reports/bench-native.md` and `.json` and a chart: per workload and per trace replay, the
 //! median time of each backend and its ratio to `system` (libc malloc, Lua's own default).
 
@@ -22,9 +22,12 @@ struct Estimate {
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let mut cargo_args = vec!["bench", "-p", "benches", "--"];
-    cargo_args.extend(args.iter().map(String::as_str));
-    step("criterion benches (cargo bench -p benches)", || shell::run("cargo", &cargo_args))?;
+    // `--summarise`: only read what the last `cargo bench -p benches` left in target/criterion.
+    if args.first().map(String::as_str) != Some("--summarise") {
+        let mut cargo_args = vec!["bench", "-p", "benches", "--"];
+        cargo_args.extend(args.iter().map(String::as_str));
+        step("criterion benches (cargo bench -p benches)", || shell::run("cargo", &cargo_args))?;
+    }
     let estimates = read_estimates(&workspace_root().join("target/criterion"))?;
     if estimates.is_empty() {
         return Err("criterion wrote no estimates under target/criterion".into());
@@ -96,25 +99,13 @@ fn render(estimates: &BTreeMap<String, BTreeMap<String, Estimate>>) -> String {
 }
 
 fn draw(estimates: &BTreeMap<String, BTreeMap<String, Estimate>>, path: &Path) -> Result<(), String> {
-    let groups: Vec<String> = estimates.keys().cloned().collect();
     let series = BACKENDS
         .iter()
         .map(|b| {
-            let values = estimates
-                .values()
-                .map(|by_backend| Some(by_backend.get(*b)?.median_ns / by_backend.get(REFERENCE)?.median_ns))
-                .collect();
-            (b.to_string(), values)
+            let ratios = estimates.values().map(|by| Some(by.get(*b)?.median_ns / by.get(REFERENCE)?.median_ns)).collect();
+            (b.to_string(), ratios)
         })
         .collect();
-    charts::draw(
-        path,
-        charts::Bars {
-            title: format!("Native criterion benches: time relative to {REFERENCE} (median; lower is faster)"),
-            y_label: format!("time / {REFERENCE} time"),
-            groups: groups.iter().map(|g| g.replace("workload/", "").replace("replay/", "replay ")).collect(),
-            series,
-            reference: Some((1.0, REFERENCE.into())),
-        },
-    )
+    let groups = estimates.keys().map(|g| g.replace("workload/", "").replace("replay/adversarial_", "replay ").replace("replay/", "replay ")).collect();
+    charts::draw_ratios(path, "Native criterion benches: time relative to system", REFERENCE, groups, series, 4.0)
 }

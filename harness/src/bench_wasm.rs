@@ -16,6 +16,8 @@ use std::fmt::Write;
 
 const BASELINE: &str = "dlmalloc";
 const CHART: &str = "bench_wasm_replay.svg";
+/// Ratios above this are cut in the chart (buddy reaches hundreds), so the others stay readable.
+const CLIP: f64 = 4.0;
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let rounds = match args {
@@ -161,29 +163,13 @@ fn draw_replay_chart(summary: &Value, path: &std::path::Path) -> Result<(), Stri
     let rows = summary.as_array().map(Vec::as_slice).unwrap_or(&[]);
     let mut traces: Vec<String> = rows.iter().filter(|r| r["kind"] == "replay").filter_map(|r| r["name"].as_str().map(str::to_owned)).collect();
     traces.dedup();
+    let time = |trace: &str, backend: &str| find(rows, "replay", trace, "exact", backend).and_then(|r| r["median_ms"].as_f64());
     let series = WASM_BACKENDS
         .iter()
-        .map(|b| {
-            let values = traces
-                .iter()
-                .map(|t| {
-                    let time = |backend: &str| find(rows, "replay", t, "exact", backend).and_then(|r| r["median_ms"].as_f64());
-                    Some(ratio(time(b), time(BASELINE))).filter(|r| r.is_finite())
-                })
-                .collect();
-            (b.to_string(), values)
-        })
+        .map(|b| (b.to_string(), traces.iter().map(|t| Some(ratio(time(t, b), time(t, BASELINE)))).collect()))
         .collect();
-    charts::draw(
-        path,
-        charts::Bars {
-            title: format!("Trace replay inside wasm: time relative to {BASELINE} (median; lower is faster)"),
-            y_label: format!("time / {BASELINE} time"),
-            groups: traces,
-            series,
-            reference: Some((1.0, BASELINE.into())),
-        },
-    )
+    let groups = traces.iter().map(|t| t.replace("adversarial_", "").replace('_', " ")).collect();
+    charts::draw_ratios(path, "Trace replay in wasm: time relative to dlmalloc", BASELINE, groups, series, CLIP)
 }
 
 fn ratio(value: Option<f64>, base: Option<f64>) -> f64 {

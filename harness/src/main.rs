@@ -36,9 +36,9 @@ commands:
 
   traces             record each workload's allocation trace on wasm32 (target/traces/) and
                      check it replays natively with the same op count and peak
-  bench-native [ARGS..]
+  bench-native [--summarise | ARGS..]
                      run the criterion benches (cargo bench -p benches -- ARGS) and summarise
-                     them in reports/bench-native.{md,json}
+                     them in reports/bench-native.{md,json} (--summarise: the last run's)
   bench-wasm [--rounds N]
                      replay the traces and run the workloads inside wasm per backend,
                      interleaved, exact vs geometric growth; writes reports/bench-wasm.{md,json}

@@ -24,13 +24,13 @@ const COLORS: [RGBColor; 6] = [
 ];
 
 /// One bar per series in every group; `None` leaves a gap.
-pub(crate) struct Bars {
-    pub title: String,
-    pub y_label: String,
-    pub groups: Vec<String>,
-    pub series: Vec<(String, Vec<Option<f64>>)>,
+struct Bars {
+    title: String,
+    y_label: String,
+    groups: Vec<String>,
+    series: Vec<(String, Vec<Option<f64>>)>,
     /// A dashed horizontal line, e.g. native = 1.
-    pub reference: Option<(f64, String)>,
+    reference: Option<(f64, String)>,
 }
 
 pub fn write(report: &Report, dir: &Path) -> Result<(), String> {
@@ -82,9 +82,27 @@ pub fn write(report: &Report, dir: &Path) -> Result<(), String> {
     )
 }
 
+/// Ratios to a reference backend as grouped bars, each cut at `clip` so one pathological bar
+/// does not flatten the rest (the tables carry the exact figures).
+pub(crate) fn draw_ratios(path: &Path, title: &str, reference: &str, groups: Vec<String>, series: Vec<(String, Vec<Option<f64>>)>, clip: f64) -> Result<(), String> {
+    let series = series.into_iter().map(|(name, values)| (name, values.into_iter().map(|v| v.filter(|r| r.is_finite()).map(|r| r.min(clip))).collect())).collect();
+    draw(
+        path,
+        Bars {
+            title: format!("{title} (median, lower is faster; bars cut at {clip}x)"),
+            y_label: format!("time / {reference} time"),
+            groups,
+            series,
+            reference: Some((1.0, reference.into())),
+        },
+    )
+}
+
 /// Draws grouped bars into an SVG file.
-pub(crate) fn draw(path: &Path, bars: Bars) -> Result<(), String> {
-    let root = SVGBackend::new(path, (960, 480)).into_drawing_area();
+fn draw(path: &Path, bars: Bars) -> Result<(), String> {
+    // Wide enough for every group's label (about 110 px each).
+    let width = (110 * bars.groups.len() as u32 + 120).max(960);
+    let root = SVGBackend::new(path, (width, 480)).into_drawing_area();
     let result = draw_on(&root, &bars).and_then(|()| root.present().map_err(|e| e.to_string()));
     result.map_err(|e| format!("cannot draw {}: {e}", path.display()))
 }
