@@ -47,7 +47,7 @@ pub struct Run {
 impl Run {
     /// Allocator operations the run performed (allocations, reallocations and frees).
     pub fn allocator_ops(&self) -> u64 {
-        (self.stats.allocations + self.stats.reallocations + self.stats.frees) as u64
+        self.stats.allocations + self.stats.reallocations + self.stats.frees
     }
 }
 

@@ -102,7 +102,7 @@ fn render(summary: &Value, rounds: usize) -> String {
     let _ = writeln!(md, "Median of {rounds} interleaved rounds; exact growth policy unless noted. Ratio = time relative to {BASELINE} (lower is faster).\n");
     let backends = WASM_BACKENDS;
     let header = |md: &mut String, first: &str| {
-        let _ = writeln!(md, "| {first} | {} |", backends.map(|b| format!("{b}")).join(" | "));
+        let _ = writeln!(md, "| {first} | {} |", backends.join(" | "));
         let _ = writeln!(md, "|---|{}", "---:|".repeat(backends.len()));
     };
     let _ = writeln!(md, "## Trace replay: allocator alone (M ops/s, ratio to {BASELINE})\n");

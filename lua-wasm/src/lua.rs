@@ -73,7 +73,7 @@ impl<B: Backend> Lua<B> {
         // `luaL_newstate`, installs no warning function: `warn` would be silent.)
         unsafe { lua_setwarnf(state.as_ptr(), Some(protected::warn), &mut *extra as *mut Extra as *mut c_void) };
         let mut lua = Lua { state: Some(state), allocator, extra, output: Vec::new() };
-        lua.protected(protected::open_body, std::ptr::null_mut(), 0)?;
+        lua.protected(protected::open_body, std::ptr::null_mut())?;
         Ok(lua)
     }
 
@@ -87,7 +87,7 @@ impl<B: Backend> Lua<B> {
         };
         let name = CString::new(name.replace('\0', "\\0")).expect("NULs were replaced");
         let mut request = ExecRequest { code: code.as_bytes(), chunk_name: &name, load_status: LUA_OK, results: Vec::new() };
-        let result = self.protected(protected::exec_body, &mut request as *mut ExecRequest as *mut c_void, 0);
+        let result = self.protected(protected::exec_body, &mut request as *mut ExecRequest as *mut c_void);
         match result {
             Ok(()) => Ok(String::from_utf8_lossy(&request.results).into_owned()),
             Err(mut error) => {
@@ -116,7 +116,7 @@ impl<B: Backend> Lua<B> {
             }
         }
         let mut args = Args(name, source);
-        self.protected(push_and_register, &mut args as *mut Args as *mut c_void, 0)
+        self.protected(push_and_register, &mut args as *mut Args as *mut c_void)
     }
 
     /// Everything `print`, `io.write` and warnings wrote since the last call.
@@ -148,7 +148,7 @@ impl<B: Backend> Lua<B> {
 
     /// Runs a full garbage collection.
     pub fn collect_garbage(&mut self) -> Result<(), LuaError> {
-        self.protected(protected::collect_body, std::ptr::null_mut(), 0)
+        self.protected(protected::collect_body, std::ptr::null_mut())
     }
 
     /// Sets global `name` to a C function (for example one written in Rust as
@@ -170,7 +170,7 @@ impl<B: Backend> Lua<B> {
             0
         }
         let mut args = Args(name, function);
-        self.protected(body, &mut args as *mut Args as *mut c_void, 0)
+        self.protected(body, &mut args as *mut Args as *mut c_void)
     }
 
     /// Closes the state and returns the allocator's final figures: after a clean close,
@@ -206,7 +206,7 @@ impl<B: Backend> Lua<B> {
 
     /// Calls `body` with `arg` as a light userdata under `lua_pcall`, with the traceback
     /// handler, output redirected to this state and the instruction limit armed.
-    fn protected(&mut self, body: Body, arg: *mut c_void, _nresults: c_int) -> Result<(), LuaError> {
+    fn protected(&mut self, body: Body, arg: *mut c_void) -> Result<(), LuaError> {
         let L = self.raw();
         let _redirect = output::redirect(&mut self.output);
         self.extra.limit_hit = false;
