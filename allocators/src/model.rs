@@ -223,14 +223,7 @@ pub fn run<B: Backend>(
         check(backend, &m.counts);
     }
     while let Some(b) = m.blocks.pop() {
-        // SAFETY: `b` is live in `backend` with `b.size` bytes.
-        unsafe {
-            verify(&b, b.ptr, b.size);
-            backend.deallocate(b.ptr, layout(b.size));
-        }
-        m.unplace(b.ptr);
-        m.counts.frees += 1;
-        m.add_live(0, b.size);
+        release(backend, &mut m, b);
     }
     check(backend, &m.counts);
     m.counts
@@ -295,7 +288,13 @@ fn reallocate<B: Backend>(backend: &mut B, m: &mut Model, input: &mut Input) -> 
 fn free<B: Backend>(backend: &mut B, m: &mut Model, input: &mut Input) -> Option<()> {
     let i = input.below(m.blocks.len())?;
     let b = m.blocks.swap_remove(i);
-    // SAFETY: `b` is live with `b.size` bytes, and now out of the model.
+    release(backend, m, b);
+    Some(())
+}
+
+/// Checks and frees a block that has just left `m.blocks`, and counts the free.
+fn release<B: Backend>(backend: &mut B, m: &mut Model, b: Block) {
+    // SAFETY: `b` is live in `backend` with `b.size` bytes, and now out of the model.
     unsafe {
         verify(&b, b.ptr, b.size);
         backend.deallocate(b.ptr, layout(b.size));
@@ -303,7 +302,6 @@ fn free<B: Backend>(backend: &mut B, m: &mut Model, input: &mut Input) -> Option
     m.unplace(b.ptr);
     m.counts.frees += 1;
     m.add_live(0, b.size);
-    Some(())
 }
 
 /// The limit the decorator stack runs under: some large requests fail.
