@@ -54,7 +54,7 @@ impl Run {
 /// Runs `workload` on a fresh state of `backend` (newstate, openlibs, the script, close).
 /// Panics on a Lua error: workloads are expected to succeed.
 pub fn run_once<B: Backend>(backend: B, workload: &Workload) -> Run {
-    let mut lua = Lua::with_backend(backend, Options::default()).expect("state opens");
+    let lua = Lua::with_backend(backend, Options::default()).expect("state opens");
     let result = lua
         .exec(&workload.source, Some(&workload.name))
         .unwrap_or_else(|e| panic!("workload {} failed: {}", workload.name, e.message));

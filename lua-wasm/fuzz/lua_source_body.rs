@@ -14,7 +14,7 @@ pub const INSTRUCTION_LIMIT: u32 = 500_000;
 pub fn run(data: &[u8]) {
     let source = String::from_utf8_lossy(data);
     let options = Options { memory_limit: MEMORY_LIMIT, instruction_limit: INSTRUCTION_LIMIT };
-    let mut lua = Lua::with_backend(Checked::new(SelectedBackend::default()), options).expect("a state opens under the limits");
+    let lua = Lua::with_backend(Checked::new(SelectedBackend::default()), options).expect("a state opens under the limits");
     let _ = lua.exec(&source, Some("fuzz"));
     let _ = lua.take_output();
     let peak = lua.memory_stats().alloc.peak_bytes;
@@ -25,7 +25,7 @@ pub fn run(data: &[u8]) {
     if let Err(error) = lua.exec("local x = {} x[1] = 1 + #x", Some("follow-up")) {
         panic!("the state is unusable after the input: {error}");
     }
-    lua.close_and_inspect(|stats, checked| {
+    lua.close_and_inspect(|stats, checked: &Checked<SelectedBackend>| {
         assert_eq!(stats.live_bytes, 0, "bytes live after close");
         assert_eq!(checked.leak_report(), LeakReport::default(), "blocks live after close");
     });

@@ -36,7 +36,7 @@ fn now_ms() -> f64 {
 
 #[wasm_bindgen(js_name = recordTrace)]
 pub fn record_trace(code: &str, name: &str) -> Result<Object, JsValue> {
-    let mut lua = Lua::with_backend(Trace::new(backend(false)), Options::default()).map_err(|e| JsValue::from(e.message))?;
+    let lua = Lua::with_backend(Trace::new(backend(false)), Options::default()).map_err(|e| JsValue::from(e.message))?;
     lua.exec(code, Some(name)).map_err(|e| JsValue::from(e.message))?;
     lua.close_and_inspect(|stats, traced| {
         object(&[
@@ -67,7 +67,7 @@ pub fn replay_trace(trace: &[u8], geometric: bool) -> Result<Object, JsValue> {
 #[wasm_bindgen(js_name = runWorkload)]
 pub fn run_workload(code: &str, name: &str, geometric: bool) -> Result<Object, JsValue> {
     let start = now_ms();
-    let mut lua = Lua::with_backend(backend(geometric), Options::default()).map_err(|e| JsValue::from(e.message))?;
+    let lua = Lua::with_backend(backend(geometric), Options::default()).map_err(|e| JsValue::from(e.message))?;
     let result = lua.exec(code, Some(name)).map_err(|e| JsValue::from(e.message))?;
     let ms = now_ms() - start;
     let stats = lua.memory_stats();

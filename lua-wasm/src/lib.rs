@@ -1,28 +1,58 @@
 //! Lua 5.4 in WebAssembly: a safe [`Lua`] type whose every allocation goes through the
 //! allocator backend chosen by cargo feature (`talc`, `dlmalloc`, `buddy`, `bump`; natively
-//! also `system`), and, on wasm32, the wasm-bindgen `LuaVm` JavaScript API.
+//! also `system`), and, on wasm32, the wasm-bindgen `LuaVm` JavaScript API built on it.
 //!
-//! Errors never unwind through Rust: every call that can raise runs under `lua_pcall`
-//! (see `protected.rs`) and comes back as a [`LuaError`].
+//! The value API follows mlua: [`Value`], [`Table`], [`Function`], [`LuaString`] handles,
+//! [`Lua::create_function`] for Rust closures, [`Lua::load`] for source, and the
+//! [`IntoLua`]/[`FromLua`] conversions (see `convert.rs` for the list).
+//!
+//! ```
+//! use lua_wasm::{Lua, Options, Table};
+//! let lua = Lua::new(Options::default())?;
+//! let greet = lua.create_function(|_, name: String| Ok(format!("hello, {name}")))?;
+//! lua.globals().set("greet", greet)?;
+//! let config: Table = lua.load("return { name = greet('lua'), sizes = {1, 2, 3} }").eval()?;
+//! assert_eq!(config.get::<_, String>("name")?, "hello, lua");
+//! assert_eq!(config.get::<_, Vec<i64>>("sizes")?, vec![1, 2, 3]);
+//! # Ok::<(), lua_wasm::LuaError>(())
+//! ```
+//!
+//! Errors never unwind through Rust: every Lua call that can raise runs under `lua_pcall`
+//! (see `state.rs`) and comes back as a [`LuaError`]; an error returned by a Rust function is
+//! raised by a C trampoline after the Rust frames have returned (see `callback.rs`).
 //!
 //! The sandbox: `print` writes to the state's output buffer ([`Lua::take_output`]) and
 //! `os.exit` raises an error instead of ending the program. On wasm32 the libc shim also sends
 //! `io.write` to that buffer, has no files, processes or environment (those calls return
 //! `nil, message`), and its clock comes from the host.
 
-mod backend;
+mod allocator;
+mod callback;
+mod chunk;
+mod convert;
+mod error;
+mod function;
 #[cfg(target_arch = "wasm32")]
 mod js;
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 mod js_bench;
-mod error;
 mod lua;
 mod output;
 mod protected;
+mod reference;
+mod state;
+mod string;
+mod table;
+mod value;
 
-pub use backend::SelectedBackend;
-pub use error::{ErrorKind, LuaError};
-pub use lua::{Lua, MemoryStats, Options};
+pub use allocator::SelectedBackend;
+pub use chunk::{AsChunk, Chunk};
+pub use convert::{FromLua, FromLuaMulti, IntoLua, IntoLuaMulti};
+pub use error::{ErrorKind, LuaError, Result};
+pub use lua::{Lua, MAX_INSTRUCTION_LIMIT, MemoryStats, Options};
+pub use lua_allocators::{AllocStats, Footprint};
+pub use table::{Pairs, SequenceValues};
+pub use value::{AnyUserData, Function, LuaString, MultiValue, Table, Thread, Value, Variadic};
 
 #[cfg(target_arch = "wasm32")]
 pub use js::{LuaVm, backend_name};

@@ -2,25 +2,24 @@
 //! by one that appends here; on wasm32, `io.write`, `io.stdout:write` and warnings reach it
 //! through the libc shim's standard streams.
 
+use crate::state::Core;
 use std::cell::Cell;
 use std::ptr;
 
 thread_local! {
-    static CURRENT: Cell<*mut Vec<u8>> = const { Cell::new(ptr::null_mut()) };
+    static CURRENT: Cell<*const Core> = const { Cell::new(ptr::null()) };
 }
 
-/// While alive, standard output and error of the C side land in one buffer.
+/// While alive, standard output and error of the C side land in one state's buffer.
 pub(crate) struct Redirect {
-    previous: *mut Vec<u8>,
+    previous: *const Core,
 }
 
-/// Sends standard output to `buffer` until the returned guard is dropped.
-///
-/// The caller keeps `buffer` alive and does not otherwise touch it while the guard lives, except
-/// through the state whose call the guard covers (which uses the same raw pointer).
-pub(crate) fn redirect(buffer: *mut Vec<u8>) -> Redirect {
+/// Sends standard output to `core`'s buffer until the returned guard is dropped. The caller
+/// keeps `core` alive while the guard lives.
+pub(crate) fn redirect(core: &Core) -> Redirect {
     install_hook();
-    Redirect { previous: CURRENT.replace(buffer) }
+    Redirect { previous: CURRENT.replace(core) }
 }
 
 impl Drop for Redirect {
@@ -34,12 +33,12 @@ fn install_hook() {
     lua_sys::host::set_output_hook(append_to_current);
 }
 
-/// Appends to the current buffer (dropped when no state is running).
+/// Appends to the current state's buffer (dropped when no state is running).
 pub(crate) fn append_to_current(_fd: i32, bytes: &[u8]) {
-    let buffer = CURRENT.get();
-    if !buffer.is_null() {
-        // SAFETY: `redirect`'s caller keeps the buffer alive while it is current, and the shim
-        // calls this hook only from inside that state's call, when nothing else borrows it.
-        unsafe { (*buffer).extend_from_slice(bytes) };
+    let core = CURRENT.get();
+    if !core.is_null() {
+        // SAFETY: `redirect`'s caller keeps the Core alive while it is current; the buffer is
+        // borrowed only here and by `Lua::take_output*`, which never runs inside a write.
+        unsafe { (*core).output.borrow_mut().extend_from_slice(bytes) };
     }
 }

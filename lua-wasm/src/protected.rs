@@ -1,76 +1,13 @@
 #![allow(non_snake_case)] // `L` is what Lua calls a state, in its manual and sources.
 
-//! The C functions that run inside `lua_pcall`. Everything that can raise a Lua error happens
-//! here, under protection, so no error ever unwinds through a Rust frame with live destructors:
-//! these functions hold only references and raw pointers across calls that can raise.
+//! The C functions of the sandbox: the standard library overrides, the message handler, the
+//! warning function and the instruction-limit hook. They run inside Lua, so they hold only
+//! references and raw pointers across calls that can raise.
 
 use crate::output;
+use crate::state::core_of;
 use core::ffi::c_int;
 use lua_sys::ffi::*;
-
-/// Per-state data reachable from `lua_getextraspace`.
-pub(crate) struct Extra {
-    /// Instructions allowed per call into Lua (0: no limit).
-    pub instruction_limit: u32,
-    /// Set by the count hook when the limit was reached during the current call.
-    pub limit_hit: bool,
-    /// Traceback of the last runtime error, written by the message handler.
-    pub traceback: String,
-    /// Warnings reach the output (Lua's `warn('@on')`; off at start, as in `lua.c`).
-    pub warnings_on: bool,
-    /// The last warning piece asked to be continued.
-    pub warning_continues: bool,
-}
-
-/// # Safety
-/// `L` is a state created by `Lua`, whose extra space points to its live `Extra`.
-pub(crate) unsafe fn extra<'a>(L: *mut lua_State) -> &'a mut Extra {
-    // SAFETY: `Lua::new` stores a pointer to a boxed Extra that outlives the state.
-    unsafe { &mut **(lua_getextraspace(L) as *mut *mut Extra) }
-}
-
-/// What `exec_body` runs and collects.
-pub(crate) struct ExecRequest<'a> {
-    pub code: &'a [u8],
-    pub chunk_name: &'a core::ffi::CStr,
-    /// The status of `luaL_loadbufferx` (LUA_OK when the chunk compiled).
-    pub load_status: c_int,
-    /// The results through `tostring`, joined by tabs.
-    pub results: Vec<u8>,
-}
-
-/// Loads the chunk (text only), calls it, and converts its results. Argument 1: a light
-/// userdata pointing to an `ExecRequest`.
-pub(crate) unsafe extern "C-unwind" fn exec_body(L: *mut lua_State) -> c_int {
-    // SAFETY: `Lua::exec` passes a pointer to a request that outlives this call.
-    let request = unsafe { &mut *(lua_touserdata(L, 1) as *mut ExecRequest) };
-    // SAFETY: L is valid; the request's buffers are valid for their lengths.
-    unsafe {
-        lua_settop(L, 0);
-        request.load_status = luaL_loadbufferx(
-            L,
-            request.code.as_ptr().cast(),
-            request.code.len(),
-            request.chunk_name.as_ptr(),
-            c"t".as_ptr(),
-        );
-        if request.load_status != LUA_OK {
-            return lua_error(L);
-        }
-        lua_callk(L, 0, LUA_MULTRET, 0, None);
-        let count = lua_gettop(L);
-        for index in 1..=count {
-            let mut len = 0;
-            let text = luaL_tolstring(L, index, &mut len);
-            if index > 1 {
-                request.results.push(b'\t');
-            }
-            request.results.extend_from_slice(core::slice::from_raw_parts(text.cast(), len));
-            lua_settop(L, count);
-        }
-    }
-    0
-}
 
 /// Message handler: records the traceback and passes the error object through unchanged.
 pub(crate) unsafe extern "C-unwind" fn traceback_handler(L: *mut lua_State) -> c_int {
@@ -81,27 +18,22 @@ pub(crate) unsafe extern "C-unwind" fn traceback_handler(L: *mut lua_State) -> c
         let mut len = 0;
         let text = lua_tolstring(L, -1, &mut len);
         let bytes = core::slice::from_raw_parts(text.cast::<u8>(), len);
-        extra(L).traceback = String::from_utf8_lossy(bytes).into_owned();
+        *core_of(L).traceback.borrow_mut() = String::from_utf8_lossy(bytes).into_owned();
         lua_settop(L, 1);
     }
     1
 }
 
-/// Converts the error object (argument 1) to a string: strings and numbers as they are,
-/// anything else through `__tostring`/`__name` (luaL_tolstring).
-pub(crate) unsafe extern "C-unwind" fn stringify_body(L: *mut lua_State) -> c_int {
-    // SAFETY: L is valid with one argument.
-    unsafe {
-        luaL_tolstring(L, 1, core::ptr::null_mut());
-    }
-    1
-}
-
-/// Opens the standard libraries and applies the sandbox (argument 1 unused).
-pub(crate) unsafe extern "C-unwind" fn open_body(L: *mut lua_State) -> c_int {
+/// Opens the standard libraries, applies the sandbox and creates the metatables the crate
+/// uses. Runs under protection.
+///
+/// # Safety
+/// L is the main thread of a state created by `Lua`, inside a protected call.
+pub(crate) unsafe fn open_body(L: *mut lua_State) -> c_int {
     // SAFETY: L is valid; every name is a NUL-terminated literal.
     unsafe {
         luaL_openlibs(L);
+        crate::callback::open(L);
         lua_pushcclosure(L, print, 0);
         lua_setglobal(L, c"print".as_ptr());
         lua_getglobal(L, c"os".as_ptr());
@@ -208,7 +140,7 @@ unsafe extern "C-unwind" fn finish_xpcall(L: *mut lua_State, status: c_int, extr
 unsafe extern "C-unwind" fn guarded_handler(L: *mut lua_State) -> c_int {
     // SAFETY: L is a state created by `Lua`, with the error object at 1.
     unsafe {
-        if extra(L).limit_hit {
+        if core_of(L).limit_hit.get() {
             lua_settop(L, 1);
             return 1;
         }
@@ -220,22 +152,22 @@ unsafe extern "C-unwind" fn guarded_handler(L: *mut lua_State) -> c_int {
 }
 
 /// Lua's warning function (`warn`), writing to the state's output like `lua.c`'s: off until
-/// `@on`, each message prefixed with "Lua warning: ". `ud` points to the state's `Extra`.
+/// `@on`, each message prefixed with "Lua warning: ". `ud` points to the state's `Core`.
 pub(crate) unsafe extern "C-unwind" fn warn(ud: *mut core::ffi::c_void, message: *const core::ffi::c_char, tocont: c_int) {
-    // SAFETY: `Lua::with_backend` passes its boxed Extra, which outlives the state; Lua passes a
+    // SAFETY: `Lua::with_backend` passes its Core, which outlives the state; Lua passes a
     // NUL-terminated message.
-    let (extra, message) = unsafe { (&mut *(ud as *mut Extra), core::ffi::CStr::from_ptr(message).to_bytes()) };
-    let starts = !extra.warning_continues;
-    extra.warning_continues = tocont != 0;
+    let (core, message) = unsafe { (&*(ud as *const crate::state::Core), core::ffi::CStr::from_ptr(message).to_bytes()) };
+    let starts = !core.warning_continues.get();
+    core.warning_continues.set(tocont != 0);
     if starts && tocont == 0 && message.first() == Some(&b'@') {
         match message {
-            b"@on" => extra.warnings_on = true,
-            b"@off" => extra.warnings_on = false,
+            b"@on" => core.warnings_on.set(true),
+            b"@off" => core.warnings_on.set(false),
             _ => {}
         }
         return;
     }
-    if extra.warnings_on {
+    if core.warnings_on.get() {
         if starts {
             output::append_to_current(2, b"Lua warning: ");
         }
@@ -250,9 +182,9 @@ pub(crate) unsafe extern "C-unwind" fn warn(ud: *mut core::ffi::c_void, message:
 /// script that catches the error with `pcall` cannot keep running.
 pub(crate) unsafe extern "C-unwind" fn instruction_limit_hook(L: *mut lua_State, _ar: *mut lua_Debug) {
     // SAFETY: L is a state created by `Lua`.
-    let extra = unsafe { extra(L) };
-    let limit = lua_Integer::from(extra.instruction_limit);
-    extra.limit_hit = true;
+    let core = unsafe { core_of(L) };
+    let limit = lua_Integer::from(core.instruction_limit.get());
+    core.limit_hit.set(true);
     // SAFETY: L is valid; `%I` takes a lua_Integer.
     unsafe {
         lua_sethook(L, Some(instruction_limit_hook), LUA_MASKCOUNT, 1);
@@ -260,29 +192,3 @@ pub(crate) unsafe extern "C-unwind" fn instruction_limit_hook(L: *mut lua_State,
     }
 }
 
-/// Makes `require(name)` load the given source. Arguments: name, source.
-pub(crate) unsafe extern "C-unwind" fn register_module_body(L: *mut lua_State) -> c_int {
-    const INSTALL: &[u8] = b"local name, source = ...\n\
-        package.preload[name] = function(...)\n\
-          local chunk = assert(load(source, '=' .. name, 't'))\n\
-          return chunk(...)\n\
-        end";
-    // SAFETY: L is valid with the two string arguments at 1 and 2.
-    unsafe {
-        if luaL_loadbufferx(L, INSTALL.as_ptr().cast(), INSTALL.len(), c"=registerModule".as_ptr(), c"t".as_ptr()) != LUA_OK {
-            return lua_error(L);
-        }
-        lua_insert(L, 1);
-        lua_callk(L, 2, 0, 0, None);
-    }
-    0
-}
-
-/// Runs the full garbage collector (for statistics that should not count garbage).
-pub(crate) unsafe extern "C-unwind" fn collect_body(L: *mut lua_State) -> c_int {
-    // SAFETY: L is valid.
-    unsafe { lua_gc(L, LUA_GCCOLLECT) };
-    0
-}
-
-pub(crate) type Body = unsafe extern "C-unwind" fn(*mut lua_State) -> c_int;

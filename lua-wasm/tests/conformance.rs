@@ -25,7 +25,7 @@ const SCRIPTS: &[(&str, &str, &str)] =
     &[script!("format"), script!("numbers"), script!("strings"), script!("control")];
 
 fn run(name: &str, source: &str) -> String {
-    let mut lua = Lua::new(Options::default()).expect("state opens");
+    let lua = Lua::new(Options::default()).expect("state opens");
     let result = lua.exec(source, Some(name));
     let mut output = lua.take_output();
     if let Err(error) = result {

@@ -15,19 +15,19 @@ fn limited() -> Lua {
     Lua::new(Options { memory_limit: MEMORY, instruction_limit: INSTRUCTIONS }).expect("state opens")
 }
 
-fn err(lua: &mut Lua, code: &str) -> LuaError {
+fn err(lua: &Lua, code: &str) -> LuaError {
     match lua.exec(code, Some("hostile")) {
         Ok(result) => panic!("expected an error from {code:?}, got {result:?}"),
         Err(error) => error,
     }
 }
 
-fn ok(lua: &mut Lua, code: &str) -> String {
+fn ok(lua: &Lua, code: &str) -> String {
     lua.exec(code, Some("hostile")).unwrap_or_else(|e| panic!("{code:?}: {e}\n{}", e.traceback))
 }
 
 /// The state still runs code, allocates and collects after the hostile input.
-fn usable(lua: &mut Lua) {
+fn usable(lua: &Lua) {
     let result = lua.exec("local t = {} for i = 1, 100 do t[i] = tostring(i) end collectgarbage() return #t, t[100]", None);
     assert_eq!(result.unwrap(), "100\t100");
 }
@@ -38,124 +38,124 @@ fn assert_contains(error: &LuaError, needle: &str) {
 
 #[test]
 fn deep_recursion() {
-    let mut lua = limited();
+    let lua = limited();
     // Big frames reach the Lua stack limit in a few thousand calls (see basics.rs for why).
     let lua_stack = format!("local function f(n) local {}x = n return 1 + f(n + 1) end return f(1)", "x, ".repeat(189));
-    let error = err(&mut lua, &lua_stack);
+    let error = err(&lua, &lua_stack);
     assert!(matches!(error.kind, ErrorKind::Runtime | ErrorKind::Memory), "{error:?}");
     assert!(error.message.contains("stack overflow") || error.kind == ErrorKind::Memory, "{error}");
-    usable(&mut lua);
-    let c_stack = err(&mut lua, "local function f() return tostring(setmetatable({}, {__tostring = f})) end return f()");
+    usable(&lua);
+    let c_stack = err(&lua, "local function f() return tostring(setmetatable({}, {__tostring = f})) end return f()");
     assert_contains(&c_stack, "stack overflow");
-    let metamethods = err(&mut lua, "local t = setmetatable({}, {}) getmetatable(t).__index = function(s, k) return s[k] end return t.x");
+    let metamethods = err(&lua, "local t = setmetatable({}, {}) getmetatable(t).__index = function(s, k) return s[k] end return t.x");
     assert_contains(&metamethods, "stack overflow");
-    let index_chain = err(&mut lua, "local t = {} for i = 1, 3000 do t = setmetatable({}, {__index = t}) end return t.x");
+    let index_chain = err(&lua, "local t = {} for i = 1, 3000 do t = setmetatable({}, {__index = t}) end return t.x");
     assert_contains(&index_chain, "'__index' chain too long");
-    let coroutines = err(&mut lua, "local function nest(n) return coroutine.wrap(function() return nest(n + 1)() end) end return nest(1)()");
+    let coroutines = err(&lua, "local function nest(n) return coroutine.wrap(function() return nest(n + 1)() end) end return nest(1)()");
     assert_contains(&coroutines, "stack overflow");
-    usable(&mut lua);
+    usable(&lua);
 }
 
 #[test]
 fn deeply_nested_source() {
-    let mut lua = limited();
+    let lua = limited();
     for (open, close) in [("(", ")"), ("{", "}"), ("- ", ""), ("not ", ""), ("f(", ")"), ("{x=", "}")] {
         let source = format!("return {}1{}", open.repeat(5_000), close.repeat(5_000));
-        let error = err(&mut lua, &source);
+        let error = err(&lua, &source);
         assert_eq!(error.kind, ErrorKind::Syntax, "{open}: {error}");
         assert!(error.message.contains("overflow") || error.message.contains("too many"), "{open}: {error}");
     }
     let concat = format!("return {}'a'", "'a' .. ".repeat(5_000));
-    assert_contains(&err(&mut lua, &concat), "overflow");
+    assert_contains(&err(&lua, &concat), "overflow");
     let blocks = format!("{}{}", "do ".repeat(5_000), "end ".repeat(5_000));
-    assert_contains(&err(&mut lua, &blocks), "overflow");
+    assert_contains(&err(&lua, &blocks), "overflow");
     let functions = format!("return {}1{}", "function() return ".repeat(1_000), " end".repeat(1_000));
-    assert_contains(&err(&mut lua, &functions), "overflow");
+    assert_contains(&err(&lua, &functions), "overflow");
     let locals = format!("local {}x = 1", "x, ".repeat(250));
-    assert_contains(&err(&mut lua, &locals), "too many local variables");
+    assert_contains(&err(&lua, &locals), "too many local variables");
     // Within the limits, nesting works.
-    assert_eq!(ok(&mut lua, &format!("return {}1{}", "(".repeat(100), ")".repeat(100))), "1");
-    assert_eq!(ok(&mut lua, &format!("return #{}{}", "{".repeat(100), "}".repeat(100))), "1");
-    usable(&mut lua);
+    assert_eq!(ok(&lua, &format!("return {}1{}", "(".repeat(100), ")".repeat(100))), "1");
+    assert_eq!(ok(&lua, &format!("return #{}{}", "{".repeat(100), "}".repeat(100))), "1");
+    usable(&lua);
 }
 
 #[test]
 fn long_concatenation_hits_the_memory_limit() {
-    let mut lua = limited();
-    let error = err(&mut lua, "local s = 'x' while true do s = s .. s end");
+    let lua = limited();
+    let error = err(&lua, "local s = 'x' while true do s = s .. s end");
     assert_eq!(error.kind, ErrorKind::Memory);
     assert_eq!(error.message, "not enough memory");
-    let parts = err(&mut lua, "local t = {} for i = 1, 1e7 do t[i] = ('part'):rep(100) .. i end return table.concat(t)");
+    let parts = err(&lua, "local t = {} for i = 1, 1e7 do t[i] = ('part'):rep(100) .. i end return table.concat(t)");
     assert_eq!(parts.kind, ErrorKind::Memory);
     // Just under the limit succeeds.
-    assert_eq!(ok(&mut lua, "local s = ('x'):rep(1000) for i = 1, 9 do s = s .. s end return #s"), "512000");
+    assert_eq!(ok(&lua, "local s = ('x'):rep(1000) for i = 1, 9 do s = s .. s end return #s"), "512000");
     let stats = lua.memory_stats();
     assert!(stats.alloc.peak_bytes <= MEMORY, "peak {} over the limit", stats.alloc.peak_bytes);
-    usable(&mut lua);
+    usable(&lua);
 }
 
 #[test]
 fn huge_string_rep() {
-    let mut lua = limited();
+    let lua = limited();
     for code in ["return string.rep('x', 2^40)", "return ('ab'):rep(2^30, ',')", "return ('x'):rep(1e8)"] {
-        let error = err(&mut lua, code);
+        let error = err(&lua, code);
         // 64-bit hosts try the allocation; wasm32's size_t makes Lua refuse it first.
         let refused = error.kind == ErrorKind::Runtime && error.message.contains("resulting string too large");
         assert!(error.kind == ErrorKind::Memory || refused, "{code}: {error:?}");
     }
-    assert_contains(&err(&mut lua, "return ('x'):rep(2^62, ('y'):rep(10))"), "resulting string too large");
-    assert_eq!(ok(&mut lua, "return #('x'):rep(0), #('x'):rep(-1)"), "0\t0");
-    usable(&mut lua);
+    assert_contains(&err(&lua, "return ('x'):rep(2^62, ('y'):rep(10))"), "resulting string too large");
+    assert_eq!(ok(&lua, "return #('x'):rep(0), #('x'):rep(-1)"), "0\t0");
+    usable(&lua);
 }
 
 #[test]
 fn pathological_patterns() {
-    let mut lua = limited();
+    let lua = limited();
     // Matching runs in C, between instructions: the instruction limit bounds the Lua loops
     // around it, and Lua's matcher bounds its own recursion ("pattern too complex").
-    let looping = err(&mut lua, "local s = ('a'):rep(8) while true do s:find('a-b') end");
+    let looping = err(&lua, "local s = ('a'):rep(8) while true do s:find('a-b') end");
     assert_eq!(looping.kind, ErrorKind::InstructionLimit);
-    assert_contains(&err(&mut lua, "return (('a'):rep(500)):find(('a?'):rep(500) .. ('a'):rep(500))"), "pattern too complex");
-    assert_contains(&err(&mut lua, "return ('x'):find(('('):rep(40) .. 'x' .. (')'):rep(40))"), "too many captures");
-    assert_contains(&err(&mut lua, "return ('x'):find('%')"), "malformed pattern");
-    assert_contains(&err(&mut lua, "return ('x'):find('[a')"), "malformed pattern");
-    assert_contains(&err(&mut lua, "return ('x'):gsub('(x)', '%2')"), "invalid capture index");
-    assert_contains(&err(&mut lua, "return ('x'):find('%b')"), "missing arguments");
+    assert_contains(&err(&lua, "return (('a'):rep(500)):find(('a?'):rep(500) .. ('a'):rep(500))"), "pattern too complex");
+    assert_contains(&err(&lua, "return ('x'):find(('('):rep(40) .. 'x' .. (')'):rep(40))"), "too many captures");
+    assert_contains(&err(&lua, "return ('x'):find('%')"), "malformed pattern");
+    assert_contains(&err(&lua, "return ('x'):find('[a')"), "malformed pattern");
+    assert_contains(&err(&lua, "return ('x'):gsub('(x)', '%2')"), "invalid capture index");
+    assert_contains(&err(&lua, "return ('x'):find('%b')"), "missing arguments");
     // Backtracking is polynomial in the subject and exponential in the pattern, and a single
     // `find` executes no instruction, so the instruction limit does not bound it (2000 bytes
     // and '.-.-b' take ~30 s in a debug build; see README, Security). Modest sizes finish with
     // the right answer.
-    assert_eq!(ok(&mut lua, "return (('a'):rep(18)):find(('a*'):rep(6) .. 'b')"), "nil");
-    assert_eq!(ok(&mut lua, "return (('a'):rep(200)):find('.-.-b')"), "nil");
-    let gsub = err(&mut lua, "local s = ('ab'):rep(1000) while true do s = s:gsub('a', 'aa') end");
+    assert_eq!(ok(&lua, "return (('a'):rep(18)):find(('a*'):rep(6) .. 'b')"), "nil");
+    assert_eq!(ok(&lua, "return (('a'):rep(200)):find('.-.-b')"), "nil");
+    let gsub = err(&lua, "local s = ('ab'):rep(1000) while true do s = s:gsub('a', 'aa') end");
     assert!(matches!(gsub.kind, ErrorKind::Memory | ErrorKind::InstructionLimit), "{gsub:?}");
-    usable(&mut lua);
+    usable(&lua);
 }
 
 #[test]
 fn invalid_utf8_and_nul_bytes() {
-    let mut lua = limited();
-    assert_eq!(ok(&mut lua, "return '\\xff\\xfe', #'\\xff'"), "\u{FFFD}\u{FFFD}\t1");
-    assert_eq!(ok(&mut lua, "return utf8.len('\\xff'), utf8.len('h\\u{E9}')"), "nil\t2");
-    assert_contains(&err(&mut lua, "return utf8.codepoint('\\xff')"), "invalid UTF-8 code");
-    assert_contains(&err(&mut lua, "error('\\xffbad')"), "\u{FFFD}bad");
-    assert_eq!(ok(&mut lua, "return 'a\\0b', #'a\\0b'"), "a\0b\t3");
+    let lua = limited();
+    assert_eq!(ok(&lua, "return '\\xff\\xfe', #'\\xff'"), "\u{FFFD}\u{FFFD}\t1");
+    assert_eq!(ok(&lua, "return utf8.len('\\xff'), utf8.len('h\\u{E9}')"), "nil\t2");
+    assert_contains(&err(&lua, "return utf8.codepoint('\\xff')"), "invalid UTF-8 code");
+    assert_contains(&err(&lua, "error('\\xffbad')"), "\u{FFFD}bad");
+    assert_eq!(ok(&lua, "return 'a\\0b', #'a\\0b'"), "a\0b\t3");
     // A real NUL byte inside a string literal and in a comment are fine; outside, a syntax error.
-    assert_eq!(ok(&mut lua, "return #'a\0b' -- \0"), "3");
-    let error = err(&mut lua, "return 1 \0");
+    assert_eq!(ok(&lua, "return #'a\0b' -- \0"), "3");
+    let error = err(&lua, "return 1 \0");
     assert_eq!(error.kind, ErrorKind::Syntax);
     lua.exec("print('x\\0y', '\\xff')", None).unwrap();
     assert_eq!(lua.take_output(), "x\0y\t\u{FFFD}\n");
     // A NUL in a chunk name is escaped, not truncated.
     assert_contains(&lua.exec("error('n')", Some("a\0b")).unwrap_err(), "a\\0b:1: n");
-    assert_contains(&err(&mut lua, "\0"), "unexpected symbol");
-    usable(&mut lua);
+    assert_contains(&err(&lua, "\0"), "unexpected symbol");
+    usable(&lua);
 }
 
 #[test]
 fn binary_chunks_are_refused() {
-    let mut lua = limited();
-    let error = err(&mut lua, "\x1bLua\x54\x00");
+    let lua = limited();
+    let error = err(&lua, "\x1bLua\x54\x00");
     assert_eq!(error.kind, ErrorKind::Syntax);
     assert_contains(&error, "attempt to load a binary chunk");
     // Crafted bytecode can corrupt the VM, so `load` takes text only, whatever mode it is given.
@@ -164,99 +164,99 @@ fn binary_chunks_are_refused() {
         "return load(string.dump(function() return 1 end), 'b', 'b')",
         "return load(string.dump(function() return 1 end), 'bt', 'bt', {})",
     ] {
-        let result = ok(&mut lua, code);
+        let result = ok(&lua, code);
         assert!(result.starts_with("nil\t") && result.contains("attempt to load a binary chunk"), "{code}: {result}");
     }
     // Text still loads, with every argument honoured.
-    assert_eq!(ok(&mut lua, "return load('return 1 + 1')()"), "2");
-    assert_eq!(ok(&mut lua, "return load('return x', 'n', 'bt', {x = 7})()"), "7");
-    assert_eq!(ok(&mut lua, "return load('return x', 'n', nil, {x = 8})()"), "8");
-    assert_eq!(ok(&mut lua, "x = 9 return load('return x', 'n', 't')()"), "9");
-    assert_eq!(ok(&mut lua, "return select(2, load('return +', '=n'))"), "n:1: unexpected symbol near '+'");
-    assert_eq!(ok(&mut lua, "local i = 0 return load(function() i = i + 1 return ({'return ', '3'})[i] end)()"), "3");
-    usable(&mut lua);
+    assert_eq!(ok(&lua, "return load('return 1 + 1')()"), "2");
+    assert_eq!(ok(&lua, "return load('return x', 'n', 'bt', {x = 7})()"), "7");
+    assert_eq!(ok(&lua, "return load('return x', 'n', nil, {x = 8})()"), "8");
+    assert_eq!(ok(&lua, "x = 9 return load('return x', 'n', 't')()"), "9");
+    assert_eq!(ok(&lua, "return select(2, load('return +', '=n'))"), "n:1: unexpected symbol near '+'");
+    assert_eq!(ok(&lua, "local i = 0 return load(function() i = i + 1 return ({'return ', '3'})[i] end)()"), "3");
+    usable(&lua);
 }
 
 #[test]
 fn errors_in_gc_are_warnings() {
-    let mut lua = limited();
+    let lua = limited();
     // Lua 5.4 turns an error in __gc into a warning; warnings are off until "@on".
-    assert_eq!(ok(&mut lua, "setmetatable({}, {__gc = function() error('in gc') end}) collectgarbage() return 'after'"), "after");
+    assert_eq!(ok(&lua, "setmetatable({}, {__gc = function() error('in gc') end}) collectgarbage() return 'after'"), "after");
     assert_eq!(lua.take_output(), "");
-    ok(&mut lua, "warn('@on') setmetatable({}, {__gc = function() error('in gc') end}) collectgarbage()");
+    ok(&lua, "warn('@on') setmetatable({}, {__gc = function() error('in gc') end}) collectgarbage()");
     let output = lua.take_output();
     assert!(output.starts_with("Lua warning: error in __gc"), "{output:?}");
     assert!(output.contains("in gc"), "{output:?}");
-    ok(&mut lua, "warn('two ', 'parts') warn('@off') warn('hidden')");
+    ok(&lua, "warn('two ', 'parts') warn('@off') warn('hidden')");
     assert_eq!(lua.take_output(), "Lua warning: two parts\n");
     // A finalizer that allocates without end is stopped by the memory limit (its error is a
     // warning). One that loops without allocating is not stopped: Lua runs finalizers with hooks
     // off, so the instruction limit cannot reach them (see README, Security).
-    ok(&mut lua, "warn('@on') setmetatable({}, {__gc = function() local t = {} while true do t[#t + 1] = {} end end}) collectgarbage()");
+    ok(&lua, "warn('@on') setmetatable({}, {__gc = function() local t = {} while true do t[#t + 1] = {} end end}) collectgarbage()");
     assert!(lua.take_output().contains("not enough memory"));
-    ok(&mut lua, "leftover = setmetatable({}, {__gc = function() error('at close') end})");
-    usable(&mut lua);
+    ok(&lua, "leftover = setmetatable({}, {__gc = function() error('at close') end})");
+    usable(&lua);
     let stats = lua.close();
     assert_eq!(stats.live_bytes, 0, "finalizers that fail at close still free everything");
 }
 
 #[test]
 fn errors_in_close() {
-    let mut lua = limited();
-    let error = err(&mut lua, "do local x <close> = setmetatable({}, {__close = function() error('in close', 0) end}) end");
+    let lua = limited();
+    let error = err(&lua, "do local x <close> = setmetatable({}, {__close = function() error('in close', 0) end}) end");
     assert_eq!(error.message, "in close");
     // An error while closing replaces the error being raised.
-    let replaced = err(&mut lua, "local x <close> = setmetatable({}, {__close = function() error('second', 0) end}) error('first', 0)");
+    let replaced = err(&lua, "local x <close> = setmetatable({}, {__close = function() error('second', 0) end}) error('first', 0)");
     assert_eq!(replaced.message, "second");
     assert_eq!(
-        ok(&mut lua, "return pcall(function() local x <close> = setmetatable({}, {__close = function(_, e) error(e .. '+close', 0) end}) error('body', 0) end)"),
+        ok(&lua, "return pcall(function() local x <close> = setmetatable({}, {__close = function(_, e) error(e .. '+close', 0) end}) error('body', 0) end)"),
         "false\tbody+close"
     );
-    assert_contains(&err(&mut lua, "local x <close> = 42"), "non-closable value");
-    let looping = err(&mut lua, "do local x <close> = setmetatable({}, {__close = function() while true do end end}) end");
+    assert_contains(&err(&lua, "local x <close> = 42"), "non-closable value");
+    let looping = err(&lua, "do local x <close> = setmetatable({}, {__close = function() while true do end end}) end");
     assert_eq!(looping.kind, ErrorKind::InstructionLimit);
-    let oom = err(&mut lua, "local x <close> = setmetatable({}, {__close = function() local s = 'x' while true do s = s .. s end end})");
+    let oom = err(&lua, "local x <close> = setmetatable({}, {__close = function() local s = 'x' while true do s = s .. s end end})");
     assert_eq!(oom.kind, ErrorKind::Memory);
-    usable(&mut lua);
+    usable(&lua);
 }
 
 #[test]
 fn errors_in_tostring() {
-    let mut lua = limited();
-    assert_contains(&err(&mut lua, "return tostring(setmetatable({}, {__tostring = function() error('ts') end}))"), "ts");
-    assert_contains(&err(&mut lua, "return tostring(setmetatable({}, {__tostring = function() return {} end}))"), "'__tostring' must return a string");
+    let lua = limited();
+    assert_contains(&err(&lua, "return tostring(setmetatable({}, {__tostring = function() error('ts') end}))"), "ts");
+    assert_contains(&err(&lua, "return tostring(setmetatable({}, {__tostring = function() return {} end}))"), "'__tostring' must return a string");
     // Results and error objects go through __tostring too.
-    assert_contains(&err(&mut lua, "return setmetatable({}, {__tostring = function() error('in result') end})"), "in result");
-    let object = err(&mut lua, "error(setmetatable({}, {__tostring = function() error('again') end}))");
+    assert_contains(&err(&lua, "return setmetatable({}, {__tostring = function() error('in result') end})"), "in result");
+    let object = err(&lua, "error(setmetatable({}, {__tostring = function() error('again') end}))");
     assert_eq!(object.message, "(error object is a table value)");
     // An error object whose __tostring never returns does not hang the error path.
-    let looping = err(&mut lua, "error(setmetatable({}, {__tostring = function() while true do end end}))");
+    let looping = err(&lua, "error(setmetatable({}, {__tostring = function() while true do end end}))");
     assert_eq!(looping.message, "(error object is a table value)");
-    let hungry = err(&mut lua, "error(setmetatable({}, {__tostring = function() local s = 'x' while true do s = s .. s end end}))");
+    let hungry = err(&lua, "error(setmetatable({}, {__tostring = function() local s = 'x' while true do s = s .. s end end}))");
     assert_eq!(hungry.message, "(error object is a table value)");
-    assert_eq!(ok(&mut lua, "return setmetatable({}, {__name = 'Thing'})").split(':').next(), Some("Thing"));
-    usable(&mut lua);
+    assert_eq!(ok(&lua, "return setmetatable({}, {__name = 'Thing'})").split(':').next(), Some("Thing"));
+    usable(&lua);
 }
 
 #[test]
 fn errors_in_message_handlers() {
-    let mut lua = limited();
-    assert_eq!(ok(&mut lua, "return xpcall(error, function(m) return 'handled ' .. m end, 'x')"), "false\thandled x");
-    let failing = ok(&mut lua, "return xpcall(error, function() error('again') end, 'x')");
+    let lua = limited();
+    assert_eq!(ok(&lua, "return xpcall(error, function(m) return 'handled ' .. m end, 'x')"), "false\thandled x");
+    let failing = ok(&lua, "return xpcall(error, function() error('again') end, 'x')");
     assert!(failing.starts_with("false\t"), "{failing}");
-    let looping = err(&mut lua, "xpcall(error, function() while true do end end, 'x') return 'went on'");
+    let looping = err(&lua, "xpcall(error, function() while true do end end, 'x') return 'went on'");
     assert_eq!(looping.kind, ErrorKind::InstructionLimit);
-    let hungry = ok(&mut lua, "return xpcall(error, function() local s = 'x' while true do s = s .. s end end, 'x')");
+    let hungry = ok(&lua, "return xpcall(error, function() local s = 'x' while true do s = s .. s end end, 'x')");
     assert_eq!(hungry, "false\tnot enough memory");
-    assert_eq!(ok(&mut lua, "return select('#', xpcall(error, function() end))"), "2");
-    assert_contains(&err(&mut lua, "return xpcall(error)"), "bad argument #2 to 'xpcall'");
-    usable(&mut lua);
+    assert_eq!(ok(&lua, "return select('#', xpcall(error, function() end))"), "2");
+    assert_contains(&err(&lua, "return xpcall(error)"), "bad argument #2 to 'xpcall'");
+    usable(&lua);
 }
 
 #[test]
 fn errors_while_out_of_memory() {
-    let mut lua = limited();
-    ok(&mut lua, "hog = {} local ok, e = pcall(function() while true do hog[#hog + 1] = ('x'):rep(1000) .. #hog end end) assert(e == 'not enough memory')");
+    let lua = limited();
+    ok(&lua, "hog = {} local ok, e = pcall(function() while true do hog[#hog + 1] = ('x'):rep(1000) .. #hog end end) assert(e == 'not enough memory')");
     // Memory is full: raising, formatting and handling errors must still come back cleanly.
     for code in [
         "error('plain')",
@@ -275,41 +275,44 @@ fn errors_while_out_of_memory() {
             ),
         }
     }
-    ok(&mut lua, "hog = nil collectgarbage()");
-    usable(&mut lua);
+    ok(&lua, "hog = nil collectgarbage()");
+    usable(&lua);
 }
 
 #[test]
 fn coroutines_wrapping_errors() {
-    let mut lua = limited();
-    assert_eq!(err(&mut lua, "coroutine.wrap(function() error('inner') end)()").message, "hostile:1: hostile:1: inner");
-    assert_eq!(err(&mut lua, "coroutine.wrap(function() error({code = 1}) end)()").message.split(':').next(), Some("table"));
-    assert_contains(&err(&mut lua, "local f = coroutine.wrap(function() end) f() f()"), "cannot resume dead coroutine");
-    assert_contains(&err(&mut lua, "coroutine.yield(1)"), "attempt to yield from outside a coroutine");
+    let lua = limited();
+    assert_eq!(err(&lua, "coroutine.wrap(function() error('inner') end)()").message, "hostile:1: hostile:1: inner");
+    let table = err(&lua, "coroutine.wrap(function() error({code = 1}) end)()");
+    assert_eq!(table.message, "(error object is a table value)");
+    let Some(lua_wasm::Value::Table(object)) = table.value else { panic!("the error object is kept: {table:?}") };
+    assert_eq!(object.get::<_, i64>("code").unwrap(), 1);
+    assert_contains(&err(&lua, "local f = coroutine.wrap(function() end) f() f()"), "cannot resume dead coroutine");
+    assert_contains(&err(&lua, "coroutine.yield(1)"), "attempt to yield from outside a coroutine");
     assert_eq!(
-        ok(&mut lua, "local co = coroutine.create(function() error('x', 0) end) return coroutine.resume(co)"),
+        ok(&lua, "local co = coroutine.create(function() error('x', 0) end) return coroutine.resume(co)"),
         "false\tx"
     );
     assert_eq!(
-        ok(&mut lua, "local co = coroutine.wrap(function() return pcall(function() coroutine.yield(1) error('after', 0) end) end) return co(), co()"),
+        ok(&lua, "local co = coroutine.wrap(function() return pcall(function() coroutine.yield(1) error('after', 0) end) end) return co(), co()"),
         "1\tfalse\tafter"
     );
-    let looping = err(&mut lua, "coroutine.wrap(function() while true do end end)()");
+    let looping = err(&lua, "coroutine.wrap(function() while true do end end)()");
     assert_eq!(looping.kind, ErrorKind::InstructionLimit);
-    let hungry = err(&mut lua, "coroutine.wrap(function() local s = 'x' while true do s = s .. s end end)()");
+    let hungry = err(&lua, "coroutine.wrap(function() local s = 'x' while true do s = s .. s end end)()");
     assert_eq!(hungry.message, "not enough memory");
     assert_eq!(
-        ok(&mut lua, "local co = coroutine.create(function() local x <close> = setmetatable({}, {__close = function() error('c', 0) end}) coroutine.yield() end) coroutine.resume(co) return coroutine.close(co)"),
+        ok(&lua, "local co = coroutine.create(function() local x <close> = setmetatable({}, {__close = function() error('c', 0) end}) coroutine.yield() end) coroutine.resume(co) return coroutine.close(co)"),
         "false\tc"
     );
-    usable(&mut lua);
+    usable(&lua);
 }
 
 #[test]
 fn collectgarbage_in_every_mode() {
-    let mut lua = limited();
+    let lua = limited();
     let result = ok(
-        &mut lua,
+        &lua,
         "local r = {}
          r[#r + 1] = collectgarbage('collect')
          r[#r + 1] = collectgarbage('stop')
@@ -326,45 +329,45 @@ fn collectgarbage_in_every_mode() {
          return table.concat(r, ' ')",
     );
     assert_eq!(result, "0 0 false 0 true float true true incremental generational incremental 0");
-    assert_contains(&err(&mut lua, "collectgarbage('bogus')"), "invalid option 'bogus'");
+    assert_contains(&err(&lua, "collectgarbage('bogus')"), "invalid option 'bogus'");
     // Inside a finalizer, collection is refused (fail, that is nil), not recursive.
     assert_eq!(
-        ok(&mut lua, "local r = 'unset' setmetatable({}, {__gc = function() r = tostring(collectgarbage('step')) end}) collectgarbage() return r"),
+        ok(&lua, "local r = 'unset' setmetatable({}, {__gc = function() r = tostring(collectgarbage('step')) end}) collectgarbage() return r"),
         "nil"
     );
     // Stopped collector and generational mode still meet the memory limit.
     for mode in ["stop", "generational"] {
-        let error = err(&mut lua, &format!("collectgarbage('{mode}') local t = {{}} while true do t[#t + 1] = {{}} end"));
+        let error = err(&lua, &format!("collectgarbage('{mode}') local t = {{}} while true do t[#t + 1] = {{}} end"));
         assert_eq!(error.kind, ErrorKind::Memory, "{mode}");
-        ok(&mut lua, "collectgarbage('restart') collectgarbage('incremental') collectgarbage()");
+        ok(&lua, "collectgarbage('restart') collectgarbage('incremental') collectgarbage()");
     }
-    usable(&mut lua);
+    usable(&lua);
 }
 
 #[test]
 fn huge_concat_and_unpack() {
-    let mut lua = limited();
-    assert_contains(&err(&mut lua, "return table.unpack({}, 1, 1e8)"), "too many results to unpack");
-    assert_contains(&err(&mut lua, "return table.unpack({}, math.mininteger, math.maxinteger)"), "too many results to unpack");
-    assert_eq!(ok(&mut lua, "return select('#', table.unpack({}, 1, 10000))"), "10000");
-    assert_contains(&err(&mut lua, "return table.concat({}, ',', 1, 1e8)"), "invalid value (nil) at index 1");
-    let big = err(&mut lua, "local t = {} for i = 1, 2e5 do t[i] = ('x'):rep(20) end return #table.concat(t, (','):rep(50))");
+    let lua = limited();
+    assert_contains(&err(&lua, "return table.unpack({}, 1, 1e8)"), "too many results to unpack");
+    assert_contains(&err(&lua, "return table.unpack({}, math.mininteger, math.maxinteger)"), "too many results to unpack");
+    assert_eq!(ok(&lua, "return select('#', table.unpack({}, 1, 10000))"), "10000");
+    assert_contains(&err(&lua, "return table.concat({}, ',', 1, 1e8)"), "invalid value (nil) at index 1");
+    let big = err(&lua, "local t = {} for i = 1, 2e5 do t[i] = ('x'):rep(20) end return #table.concat(t, (','):rep(50))");
     assert_eq!(big.kind, ErrorKind::Memory);
-    assert_eq!(ok(&mut lua, "return #table.concat({('x'):rep(1000), ('y'):rep(1000)}, ('-'):rep(1000), 1, 2)"), "3000");
-    assert_contains(&err(&mut lua, "return string.format('%99999d', 1)"), "invalid conversion");
-    assert_contains(&err(&mut lua, "return ('x'):rep(1e6):byte(1, -1)"), "string slice too long");
-    assert_contains(&err(&mut lua, "return string.char(table.unpack({}, 1, 300))"), "number expected");
-    usable(&mut lua);
+    assert_eq!(ok(&lua, "return #table.concat({('x'):rep(1000), ('y'):rep(1000)}, ('-'):rep(1000), 1, 2)"), "3000");
+    assert_contains(&err(&lua, "return string.format('%99999d', 1)"), "invalid conversion");
+    assert_contains(&err(&lua, "return ('x'):rep(1e6):byte(1, -1)"), "string slice too long");
+    assert_contains(&err(&lua, "return string.char(table.unpack({}, 1, 300))"), "number expected");
+    usable(&lua);
 }
 
 #[test]
 fn instruction_limit_cannot_be_removed_from_lua() {
-    let mut lua = limited();
+    let lua = limited();
     // debug.sethook would replace the hook behind the limit.
-    let error = err(&mut lua, "debug.sethook() while true do end");
+    let error = err(&lua, "debug.sethook() while true do end");
     assert!(matches!(error.kind, ErrorKind::Runtime | ErrorKind::InstructionLimit), "{error:?}");
-    let coroutine = err(&mut lua, "local co = coroutine.create(function() while true do end end) debug.sethook(co) coroutine.resume(co) error('resumed')");
+    let coroutine = err(&lua, "local co = coroutine.create(function() while true do end end) debug.sethook(co) coroutine.resume(co) error('resumed')");
     assert!(matches!(coroutine.kind, ErrorKind::Runtime | ErrorKind::InstructionLimit), "{coroutine:?}");
-    assert!(ok(&mut lua, "return debug.gethook()").starts_with("external hook"), "the limit's hook is in place");
-    usable(&mut lua);
+    assert!(ok(&lua, "return debug.gethook()").starts_with("external hook"), "the limit's hook is in place");
+    usable(&lua);
 }

@@ -138,18 +138,18 @@ fn probe(mode: FailMode) -> Probe {
     Checked::new(FailAfter::new(SelectedBackend::default(), mode))
 }
 
-fn open(mode: FailMode, memory_limit: usize) -> Result<Lua<Probe>, LuaError> {
+fn open(mode: FailMode, memory_limit: usize) -> Result<Lua, LuaError> {
     Lua::with_backend(probe(mode), Options { memory_limit, instruction_limit: INSTRUCTIONS })
 }
 
 /// Allocating requests the probe has seen so far.
-fn requests(lua: &Lua<Probe>) -> u64 {
-    lua.backend().inner().requests()
+fn requests(lua: &Lua) -> u64 {
+    lua.backend::<Probe>().inner().requests()
 }
 
 /// Closes the state and checks that every block came back (canaries are checked on each free).
-fn close_clean(lua: Lua<Probe>, what: &str) {
-    lua.close_and_inspect(|stats, backend| {
+fn close_clean(lua: Lua, what: &str) {
+    lua.close_and_inspect(|stats, backend: &Probe| {
         assert_eq!(stats.live_bytes, 0, "{what}: live bytes after close");
         assert_eq!(backend.leak_report(), LeakReport::default(), "{what}: leaked blocks");
     });
@@ -190,7 +190,7 @@ fn state_creation_fails_cleanly_at_every_allocation() {
         for mode in [FailMode::Nth(n), FailMode::AfterN(n - 1)] {
             points += 1;
             match open(mode, 0) {
-                Ok(mut lua) => {
+                Ok(lua) => {
                     // Only a single failure can be absorbed (Lua's emergency collection retries).
                     assert!(matches!(mode, FailMode::Nth(_)), "{mode:?}: creation succeeded with every later request failing");
                     assert_eq!(lua.exec("return #string.rep('x', 10)", None).unwrap(), "10", "{mode:?}");
@@ -213,7 +213,7 @@ fn state_creation_under_rising_byte_limits() {
     for limit in (step..needed + 2 * step).step_by(step) {
         steps += 1;
         match open(FailMode::Never, limit) {
-            Ok(mut lua) => {
+            Ok(lua) => {
                 assert!(limit >= needed / 2, "opened with {limit} of {needed} bytes");
                 lua.set_memory_limit(0);
                 assert_eq!(lua.exec("return 6 * 7", None).unwrap(), "42");
@@ -229,7 +229,7 @@ fn state_creation_under_rising_byte_limits() {
 /// Runs `script` once without failures: its result, the requests creation made and the
 /// requests the script made.
 fn baseline(name: &str, script: &str) -> (String, u64, u64, usize, usize) {
-    let mut lua = open(FailMode::Never, 0).expect("state opens");
+    let lua = open(FailMode::Never, 0).expect("state opens");
     let created = requests(&lua);
     let start_live = lua.memory_stats().alloc.live_bytes;
     let expected = lua.exec(script, Some(name)).unwrap_or_else(|e| panic!("{name}: {e}\n{}", e.traceback));
@@ -249,7 +249,7 @@ fn sweep(name: &str, script: &str) {
     for n in (1..=made + 1).step_by(STRIDE as usize) {
         // One failure: Lua collects garbage and retries, or fails the request; either way the
         // state stays usable.
-        let mut lua = open(FailMode::Nth(created + n), 0).expect("creation is not affected");
+        let lua = open(FailMode::Nth(created + n), 0).expect("creation is not affected");
         match lua.exec(script, Some(name)) {
             Ok(result) => assert_eq!(result, expected, "{name}: Nth({n})"),
             Err(error) => {
@@ -263,7 +263,7 @@ fn sweep(name: &str, script: &str) {
         // Every request from the Nth on fails: the run fails (unless it is past the end) and
         // the state still closes cleanly.
         let lua_mode = FailMode::AfterN(created + n - 1);
-        let mut lua = open(lua_mode, 0).expect("creation is not affected");
+        let lua = open(lua_mode, 0).expect("creation is not affected");
         match lua.exec(script, Some(name)) {
             Ok(result) => {
                 assert_eq!(result, expected, "{name}: AfterN({n})");
@@ -281,7 +281,7 @@ fn sweep(name: &str, script: &str) {
     let mut steps = 0;
     for limit in (start_live..peak + step).step_by(step) {
         steps += 1;
-        let mut lua = open(FailMode::Never, 0).expect("state opens");
+        let lua = open(FailMode::Never, 0).expect("state opens");
         let creation_peak = lua.memory_stats().alloc.peak_bytes;
         lua.set_memory_limit(limit);
         match lua.exec(script, Some(name)) {

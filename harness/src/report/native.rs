@@ -16,7 +16,7 @@ pub fn init_time() -> Result<f64, String> {
 /// One run of `source` on a fresh state; only the exec is timed. The system allocator takes no
 /// pages of its own, so only live and peak bytes are known.
 pub fn run(name: &str, source: &str) -> Result<Run, String> {
-    let mut lua = Lua::new(Options::default()).map_err(|e| e.message)?;
+    let lua = Lua::new(Options::default()).map_err(|e| e.message)?;
     let memory = |lua: &Lua| {
         let alloc = lua.memory_stats().alloc;
         Memory { live_bytes: alloc.live_bytes as u64, peak_bytes: alloc.peak_bytes as u64, heap_bytes: 0, grow_count: 0 }

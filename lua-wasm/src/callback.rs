@@ -1,0 +1,123 @@
+#![allow(non_snake_case)]
+
+//! Rust functions callable from Lua. Each is a C closure (`trampoline`) whose upvalue is a
+//! userdata owning the boxed Rust callback; the userdata's `__gc` drops it.
+//!
+//! The trampoline is where Rust errors become Lua errors without a `longjmp` crossing a Rust
+//! frame: `run` does all the Rust work (values with destructors included) and returns; only
+//! then does the trampoline, whose frame holds nothing, call `lua_error`.
+
+use crate::error::{LuaError, Result};
+use crate::lua::Lua;
+use crate::state::{Core, core_of};
+use core::ffi::{c_int, c_void};
+use lua_sys::ffi::*;
+use std::mem::ManuallyDrop;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
+
+/// A callback: given the state, the calling thread and the number of arguments (at 1..=n),
+/// it pushes its results and returns how many.
+pub(crate) type Callback = dyn Fn(&Lua, *mut lua_State, c_int) -> Result<c_int>;
+
+/// The registry key of the callbacks' metatable (its address is unique).
+static METATABLE_KEY: u8 = 0;
+
+fn metatable_key() -> *const c_void {
+    &METATABLE_KEY as *const u8 as *const c_void
+}
+
+/// Creates the callbacks' metatable. Runs under protection when the state opens.
+///
+/// # Safety
+/// L is live, inside a protected call.
+pub(crate) unsafe fn open(L: *mut lua_State) {
+    // SAFETY: per the contract; the field names are NUL-terminated literals.
+    unsafe {
+        lua_createtable(L, 0, 2);
+        lua_pushcclosure(L, drop_callback, 0);
+        lua_setfield(L, -2, c"__gc".as_ptr());
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, c"__metatable".as_ptr());
+        lua_rawsetp(L, LUA_REGISTRYINDEX, metatable_key());
+    }
+}
+
+/// Pushes a Lua function that runs `callback`.
+pub(crate) fn push(core: &Core, L: *mut lua_State, callback: Box<Callback>) -> Result<()> {
+    // Owned here, outside the protected call, until the userdata takes it.
+    let mut owned = Some(Box::new(callback));
+    core.protect(L, 0, 1, &mut |L| {
+        // SAFETY: L is live. The userdata is given its `__gc` before it owns the box, so a
+        // memory error anywhere below leaves either the box here or a userdata that frees it.
+        unsafe {
+            let slot = lua_newuserdatauv(L, size_of::<*mut Box<Callback>>(), 0) as *mut *mut Box<Callback>;
+            slot.write(core::ptr::null_mut());
+            lua_rawgetp(L, LUA_REGISTRYINDEX, metatable_key());
+            lua_setmetatable(L, -2);
+            if let Some(callback) = owned.take() {
+                slot.write(Box::into_raw(callback));
+            }
+            lua_pushcclosure(L, trampoline, 1);
+        }
+        1
+    })
+}
+
+/// `__gc` of a callback's userdata: drops the Rust callback.
+unsafe extern "C-unwind" fn drop_callback(L: *mut lua_State) -> c_int {
+    // SAFETY: argument 1 is a callback userdata (only `push` gives it this metatable); its
+    // slot holds null or a box from Box::into_raw, taken once.
+    unsafe {
+        let slot = lua_touserdata(L, 1) as *mut *mut Box<Callback>;
+        let callback = slot.replace(core::ptr::null_mut());
+        if !callback.is_null() {
+            drop(Box::from_raw(callback));
+        }
+    }
+    0
+}
+
+/// The C function behind every callback.
+unsafe extern "C-unwind" fn trampoline(L: *mut lua_State) -> c_int {
+    // SAFETY: L is the calling thread; `run` has returned, so no Rust frame with a destructor
+    // stands between here and the protected call that will catch the error.
+    unsafe {
+        match run(L) {
+            Some(results) => results,
+            None => lua_error(L),
+        }
+    }
+}
+
+/// Runs the callback; None when it failed, with the error object pushed.
+///
+/// # Safety
+/// L is a thread of a state created by `Lua`, running the trampoline with its upvalue.
+unsafe fn run(L: *mut lua_State) -> Option<c_int> {
+    // SAFETY: per the contract. The userdata is an upvalue of the running closure, so it (and
+    // the callback it owns) stays alive during the call.
+    let (core, callback) = unsafe {
+        let slot = lua_touserdata(L, lua_upvalueindex(1)) as *mut *mut Box<Callback>;
+        (core_of(L), &**slot.read())
+    };
+    // SAFETY: the Core lives in the Rc made by `Lua::with_backend`, alive while its state runs;
+    // ManuallyDrop keeps this borrowed Rc from changing the count.
+    let rc = ManuallyDrop::new(unsafe { Rc::from_raw(core as *const Core) });
+    let lua = Lua::from_rc(&rc);
+    let previous = core.swap_current(L);
+    // SAFETY: L is live.
+    let nargs = unsafe { lua_gettop(L) };
+    let outcome = catch_unwind(AssertUnwindSafe(|| callback(lua, L, nargs)));
+    core.swap_current(previous);
+    let error = match outcome {
+        Ok(Ok(results)) => return Some(results),
+        Ok(Err(error)) => error,
+        Err(panic) => {
+            let text = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+            LuaError::runtime(format!("a Rust callback panicked: {}", text.unwrap_or_default()))
+        }
+    };
+    core.push_error(L, error);
+    None
+}
