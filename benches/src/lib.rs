@@ -53,7 +53,7 @@ impl Run {
 
 /// Runs `workload` on a fresh state of `backend` (newstate, openlibs, the script, close).
 /// Panics on a Lua error: workloads are expected to succeed.
-pub fn run_once<B: Backend>(backend: B, workload: &Workload) -> Run {
+pub fn run_once<B: Backend + 'static>(backend: B, workload: &Workload) -> Run {
     let lua = Lua::with_backend(backend, Options::default()).expect("state opens");
     let result = lua
         .exec(&workload.source, Some(&workload.name))

@@ -50,9 +50,39 @@ class LuaVm {
     return guarded(() => this.#vm().exec(code, chunkName));
   }
 
+  /** Runs a text chunk; returns its first result, converted (undefined when none). */
+  run(code, chunkName) {
+    return guarded(() => this.#vm().run(code, chunkName));
+  }
+
+  /** Runs a text chunk; returns every result, converted, as an Array. */
+  runAll(code, chunkName) {
+    return guarded(() => this.#vm().runAll(code, chunkName));
+  }
+
+  /** The global `name`, converted. */
+  get(name) {
+    return guarded(() => this.#vm().get(name));
+  }
+
+  /** Sets the global `name` (undefined/null = nil). */
+  set(name, value) {
+    guarded(() => this.#vm().set(name, value));
+  }
+
+  /** Calls the global function `name`; its first result, converted. */
+  call(name, ...args) {
+    return guarded(() => this.#vm().call(name, args));
+  }
+
   /** Everything print/io.write wrote since the last call. */
   takeOutput() {
     return guarded(() => this.#vm().takeOutput());
+  }
+
+  /** Everything print/io.write wrote since the last call, byte for byte. */
+  takeOutputBytes() {
+    return guarded(() => this.#vm().takeOutputBytes());
   }
 
   /** { backend, liveBytes, peakBytes, allocations, reallocations, frees, failedAllocations, limitBytes, heapBytes, growCount } */
@@ -65,18 +95,31 @@ class LuaVm {
     return guarded(() => this.#vm().setMemoryLimit(bytes));
   }
 
-  /** Makes require(name) load source. */
+  /** Instructions per call, 0 = none. */
+  setInstructionLimit(instructions) {
+    return guarded(() => this.#vm().setInstructionLimit(instructions));
+  }
+
+  /** Runs a full garbage collection. */
+  collectGarbage() {
+    return guarded(() => this.#vm().collectGarbage());
+  }
+
+  /** Compiles source now (throwing its syntax error) and makes require(name) run it. */
   registerModule(name, source) {
     return guarded(() => this.#vm().registerModule(name, source));
   }
 
-  /** Releases the state; any later call throws. Calling it twice is harmless. */
+  /** Releases the state; any later call throws. Calling it twice is harmless; calling it while
+   * Lua is running (from a JS function Lua called) throws and frees nothing. */
   free() {
-    if (this.#inner) {
-      const inner = this.#inner;
-      this.#inner = null;
-      guarded(() => inner.free());
+    if (!this.#inner) return;
+    if (guarded(() => this.#inner.isRunning())) {
+      throw new Error("cannot free this LuaVm while Lua is running; free it after the call returns");
     }
+    const inner = this.#inner;
+    this.#inner = null;
+    guarded(() => inner.free());
   }
 }
 

@@ -1,7 +1,7 @@
 #![allow(non_snake_case)]
 
 //! Rust functions callable from Lua. Each is a C closure (`trampoline`) whose upvalue is a
-//! userdata owning the boxed Rust callback; the userdata's `__gc` drops it.
+//! userdata owning the boxed Rust callback (see `userdata.rs`); its `__gc` drops it.
 //!
 //! The trampoline is where Rust errors become Lua errors without a `longjmp` crossing a Rust
 //! frame: `run` does all the Rust work (values with destructors included) and returns; only
@@ -10,6 +10,7 @@
 use crate::error::{LuaError, Result};
 use crate::lua::Lua;
 use crate::state::{Core, core_of};
+use crate::userdata;
 use core::ffi::{c_int, c_void};
 use lua_sys::ffi::*;
 use std::mem::ManuallyDrop;
@@ -32,50 +33,21 @@ fn metatable_key() -> *const c_void {
 /// # Safety
 /// L is live, inside a protected call.
 pub(crate) unsafe fn open(L: *mut lua_State) {
-    // SAFETY: per the contract; the field names are NUL-terminated literals.
+    // SAFETY: per the contract.
     unsafe {
-        lua_createtable(L, 0, 2);
-        lua_pushcclosure(L, drop_callback, 0);
-        lua_setfield(L, -2, c"__gc".as_ptr());
-        lua_pushboolean(L, 0);
-        lua_setfield(L, -2, c"__metatable".as_ptr());
-        lua_rawsetp(L, LUA_REGISTRYINDEX, metatable_key());
+        userdata::create_metatable::<Box<Callback>>(L, metatable_key());
+        lua_settop(L, -2);
     }
 }
 
 /// Pushes a Lua function that runs `callback`.
 pub(crate) fn push(core: &Core, L: *mut lua_State, callback: Box<Callback>) -> Result<()> {
-    // Owned here, outside the protected call, until the userdata takes it.
-    let mut owned = Some(Box::new(callback));
-    core.protect(L, 0, 1, &mut |L| {
-        // SAFETY: L is live. The userdata is given its `__gc` before it owns the box, so a
-        // memory error anywhere below leaves either the box here or a userdata that frees it.
-        unsafe {
-            let slot = lua_newuserdatauv(L, size_of::<*mut Box<Callback>>(), 0) as *mut *mut Box<Callback>;
-            slot.write(core::ptr::null_mut());
-            lua_rawgetp(L, LUA_REGISTRYINDEX, metatable_key());
-            lua_setmetatable(L, -2);
-            if let Some(callback) = owned.take() {
-                slot.write(Box::into_raw(callback));
-            }
-            lua_pushcclosure(L, trampoline, 1);
-        }
+    userdata::push_owned(core, L, callback, metatable_key())?;
+    core.protect(L, 1, 1, &mut |L| {
+        // SAFETY: the userdata is argument 1; it becomes the closure's upvalue.
+        unsafe { lua_pushcclosure(L, trampoline, 1) };
         1
     })
-}
-
-/// `__gc` of a callback's userdata: drops the Rust callback.
-unsafe extern "C-unwind" fn drop_callback(L: *mut lua_State) -> c_int {
-    // SAFETY: argument 1 is a callback userdata (only `push` gives it this metatable); its
-    // slot holds null or a box from Box::into_raw, taken once.
-    unsafe {
-        let slot = lua_touserdata(L, 1) as *mut *mut Box<Callback>;
-        let callback = slot.replace(core::ptr::null_mut());
-        if !callback.is_null() {
-            drop(Box::from_raw(callback));
-        }
-    }
-    0
 }
 
 /// The C function behind every callback.

@@ -43,6 +43,7 @@ mod reference;
 mod state;
 mod string;
 mod table;
+mod userdata;
 mod value;
 
 pub use allocator::SelectedBackend;

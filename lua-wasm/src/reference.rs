@@ -53,10 +53,6 @@ impl LuaRef {
         unsafe { lua_rawgeti(L, LUA_REGISTRYINDEX, lua_Integer::from(self.0.id)) };
         Ok(())
     }
-
-    pub fn pointer(&self) -> *const c_void {
-        self.0.pointer
-    }
 }
 
 impl Drop for Slot {
