@@ -80,7 +80,7 @@ impl<'a> Writer<'a> {
                 LUA_TBOOLEAN => JsValue::from_bool(lua_toboolean(L, index) != 0),
                 LUA_TNUMBER if lua_isinteger(L, index) != 0 => {
                     let n = lua_tointegerx(L, index, core::ptr::null_mut());
-                    if n.abs() <= MAX_SAFE_INTEGER { JsValue::from_f64(n as f64) } else { BigInt::from(n).into() }
+                    if (-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&n) { JsValue::from_f64(n as f64) } else { BigInt::from(n).into() }
                 }
                 LUA_TNUMBER => JsValue::from_f64(lua_tonumberx(L, index, core::ptr::null_mut())),
                 LUA_TSTRING => string_to_js(string_bytes(L, index)),
