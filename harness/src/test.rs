@@ -29,7 +29,7 @@ pub fn run() -> Result<(), String> {
     step("each allocator feature builds alone (native and wasm32)", feature_builds)?;
     let built = step("build every backend and check imports", || build::run(&WASM_BACKENDS))?;
     step("Node: the JS API of every built module", || {
-        shell::run("node", &["--test", "--test-reporter=spec", "harness/js/api.test.mjs"])
+        shell::run("node", &["--expose-gc", "--test", "--test-reporter=spec", "harness/js/api.test.mjs"])
     })?;
     traces::record_all()?;
     step("benches: every criterion bench once (smoke test, with the recorded traces)", || {

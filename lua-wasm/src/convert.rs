@@ -84,15 +84,11 @@ impl FromLua for bool {
 }
 
 /// A number from a Lua number or a numeric string, as Lua's arithmetic coerces.
-fn to_number(value: &Value) -> Option<Value> {
+fn to_number(value: &Value) -> Result<Option<Value>> {
     match value {
-        Value::Integer(_) | Value::Number(_) => Some(value.clone()),
-        Value::String(s) => {
-            let bytes = s.to_bytes();
-            let text = std::str::from_utf8(&bytes).ok()?.trim();
-            text.parse::<i64>().map(Value::Integer).or_else(|_| text.parse::<f64>().map(Value::Number)).ok()
-        }
-        _ => None,
+        Value::Integer(_) | Value::Number(_) => Ok(Some(value.clone())),
+        Value::String(s) => s.to_number(),
+        _ => Ok(None),
     }
 }
 
@@ -109,7 +105,7 @@ macro_rules! integer_conversions {
         impl FromLua for $t {
             fn from_lua(value: Value, _: &Lua) -> Result<Self> {
                 let out_of_range = || LuaError::conversion(format!("number out of range for {}", stringify!($t)));
-                match to_number(&value) {
+                match to_number(&value)? {
                     Some(Value::Integer(n)) => <$t>::try_from(n).map_err(|_| out_of_range()),
                     Some(Value::Number(f)) if f.fract() == 0.0 && f >= <$t>::MIN as f64 && f < <$t>::MAX as f64 + 1.0 => Ok(f as $t),
                     Some(Value::Number(_)) => Err(out_of_range()),
@@ -131,7 +127,7 @@ macro_rules! float_conversions {
         }
         impl FromLua for $t {
             fn from_lua(value: Value, _: &Lua) -> Result<Self> {
-                match to_number(&value) {
+                match to_number(&value)? {
                     Some(Value::Integer(n)) => Ok(n as $t),
                     Some(Value::Number(f)) => Ok(f as $t),
                     _ => mismatch(&value, stringify!($t)),
@@ -176,7 +172,7 @@ impl IntoLua for Vec<u8> {
 /// The bytes of a string, or of a number as `tostring` writes it.
 fn string_bytes(value: &Value, lua: &Lua, to: &str) -> Result<Vec<u8>> {
     match value {
-        Value::String(s) => Ok(s.to_bytes()),
+        Value::String(s) => s.bytes(),
         Value::Integer(n) => Ok(n.to_string().into_bytes()),
         Value::Number(n) => lua.number_to_string(*n).map(String::into_bytes),
         other => mismatch(other, to),

@@ -3,7 +3,7 @@
 //! caught is that thrown value itself; a value that cannot be converted is a `RangeError`.
 
 use super::VmInner;
-use super::to_js::Writer;
+use super::to_js;
 use super::to_lua::ConversionError;
 use crate::error::{ErrorKind, LuaError};
 use js_sys::{Error, Reflect};
@@ -44,8 +44,5 @@ fn value_to_js(vm: &VmInner, value: &crate::Value) -> Option<JsValue> {
     let core = vm.lua.core();
     let entry = core.enter().ok()?;
     core.push_value(entry.L, value).ok()?;
-    let mut writer = Writer::new(vm, entry.L);
-    let converted = writer.value(-1).ok()?;
-    writer.finish().ok()?;
-    Some(converted)
+    to_js::convert(vm, entry.L, &[-1]).ok()?.pop()
 }

@@ -8,7 +8,7 @@
 //! Every call into JS catches what JS throws (a JS exception must never cross Lua's C frames:
 //! INTEROP-NOTES.md); it becomes a Lua error raised by the callback trampoline.
 
-use super::to_js::Writer;
+use super::to_js;
 use super::to_lua::{ConversionError, Reader};
 use super::{VmInner, interop};
 use crate::error::{LuaError, Result};
@@ -129,24 +129,16 @@ fn bound_method(vm: &VmInner, function: js_sys::Function, object: JsValue) -> Re
 
 /// Calls `function` with Lua arguments `first..=last` and pushes its result.
 fn call_js(vm: &VmInner, L: *mut lua_State, function: &js_sys::Function, this: &JsValue, first: c_int, last: c_int) -> Result<c_int> {
-    let args = Array::new();
-    {
-        let mut writer = Writer::new(vm, L);
-        for index in first..=last {
-            args.push(&writer.value(index).map_err(into_lua_error)?);
-        }
-        writer.finish()?;
-    }
+    let indices: Vec<c_int> = (first..=last).collect();
+    let args: Array = to_js::convert(vm, L, &indices).map_err(into_lua_error)?.into_iter().collect();
     let result = function.apply(this, &args).map_err(js_exception)?;
     push_js(vm, L, &result)
 }
 
 /// Converts the Lua value at `index` for JS.
 fn to_js(vm: &VmInner, L: *mut lua_State, index: c_int) -> Result<JsValue> {
-    let mut writer = Writer::new(vm, L);
-    let value = writer.value(index).map_err(into_lua_error)?;
-    writer.finish()?;
-    Ok(value)
+    let mut values = to_js::convert(vm, L, &[index]).map_err(into_lua_error)?;
+    Ok(values.pop().unwrap_or(JsValue::UNDEFINED))
 }
 
 /// Pushes `value` converted for Lua; one result.

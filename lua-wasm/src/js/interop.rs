@@ -87,10 +87,13 @@ impl Interop {
         let target = self.template.bind(&JsValue::NULL);
         let _ = Reflect::set(&target, &self.vm_key, &vm_id.into());
         let _ = Reflect::set(&target, &self.ref_key, &ref_id.into());
-        let proxy: JsValue = js_sys::Proxy::new(&target, &self.handler).into();
+        js_sys::Proxy::new(&target, &self.handler).into()
+    }
+
+    /// Releases reference `ref_id` of VM `vm_id` once JS has dropped `function`.
+    pub fn register(&self, function: &JsValue, vm_id: u32, ref_id: u32) {
         let held = (f64::from(vm_id) * 4_294_967_296.0 + f64::from(ref_id)).into();
-        self.registry.register(&proxy, &held);
-        proxy
+        self.registry.register(function, &held);
     }
 
     /// The reference id of a function made by `lua_function` for VM `vm_id`.

@@ -26,7 +26,6 @@ use lua_allocators::Backend;
 use lua_sys::ffi::*;
 use refs::JsRefs;
 use std::rc::{Rc, Weak};
-use to_js::Writer;
 use to_lua::{ConversionError, Reader};
 use wasm_bindgen::prelude::*;
 
@@ -229,20 +228,9 @@ impl VmInner {
     fn results(&self, L: *mut lua_State, first: c_int, all: bool) -> std::result::Result<JsValue, Failure> {
         // SAFETY: L is live.
         let (first, top) = unsafe { (lua_absindex(L, first), lua_gettop(L)) };
-        let mut writer = Writer::new(self, L);
-        let result = if all {
-            let array = Array::new();
-            for index in first..=top {
-                array.push(&writer.value(index)?);
-            }
-            array.into()
-        } else if first <= top {
-            writer.value(first)?
-        } else {
-            JsValue::UNDEFINED
-        };
-        writer.finish()?;
-        Ok(result)
+        let indices: Vec<c_int> = if all { (first..=top).collect() } else { (first..=top).take(1).collect() };
+        let mut values = to_js::convert(self, L, &indices)?;
+        Ok(if all { values.into_iter().collect::<Array>().into() } else { values.pop().unwrap_or(JsValue::UNDEFINED) })
     }
 
     /// Pushes the global `name` (with `__index` on `_G`).

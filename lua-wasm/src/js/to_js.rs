@@ -1,9 +1,11 @@
 #![allow(non_snake_case)]
 
 //! Lua values into JavaScript (API.md, "Lua -> JS"), read straight off the Lua stack with
-//! calls that never raise: no Lua code runs during the walk (the collector is paused, so no
-//! finalizer can change a table being traversed). Only anchoring a function (a protected call)
-//! allocates. The same table met twice in one conversion becomes the same JS object.
+//! calls that neither raise nor allocate, so that no collector step (and no finalizer, which
+//! could change a table being traversed and make `lua_next` raise) runs during the walk.
+//! Functions and values waiting for their text are kept in slots reserved beforehand (see
+//! `refs.rs`); when the reserve runs out the conversion starts again with a bigger one. The
+//! same table met twice in one conversion becomes the same JS object.
 
 use super::to_lua::{ConversionError, MAX_DEPTH};
 use super::{VmInner, host, interop};
@@ -15,35 +17,61 @@ use lua_sys::ffi::*;
 use std::collections::{HashMap, HashSet};
 use wasm_bindgen::JsValue;
 
-/// Converts values of one thread; one `Writer` is one conversion.
-pub(crate) struct Writer<'a> {
+/// Converts the values at `indices` of `L` (left in place) in one conversion.
+pub(crate) fn convert(vm: &VmInner, L: *mut lua_State, indices: &[c_int]) -> Result<Vec<JsValue>, ConversionError> {
+    // SAFETY: L is live.
+    let indices: Vec<c_int> = indices.iter().map(|&i| unsafe { lua_absindex(L, i) }).collect();
+    loop {
+        let mut writer = Writer { vm, L, seen: HashMap::new(), functions: Vec::new(), opaque: Vec::new() };
+        match indices.iter().map(|&index| writer.convert(index, 1)).collect::<Result<Vec<_>, _>>() {
+            Err(Stop::NeedSlots) => {
+                let used = (writer.functions.len() + writer.opaque.len()) as u32;
+                drop(writer);
+                vm.refs.reserve(vm.lua.core(), L, 2 * used + 16)?;
+            }
+            Err(Stop::Failed(error)) => return Err(error),
+            Ok(values) => {
+                writer.finish()?;
+                return Ok(values);
+            }
+        }
+    }
+}
+
+/// Why a walk stopped.
+enum Stop {
+    Failed(ConversionError),
+    /// The reserved slots ran out: the conversion starts again with more.
+    NeedSlots,
+}
+
+impl<E: Into<ConversionError>> From<E> for Stop {
+    fn from(error: E) -> Self {
+        Stop::Failed(error.into())
+    }
+}
+
+/// One conversion in progress.
+struct Writer<'a> {
     vm: &'a VmInner,
     L: *mut lua_State,
     seen: HashMap<*const c_void, JsValue>,
-    /// Objects for coroutines and userdata, and the reference of the value each stands for:
-    /// their text (`tostring`, which may run a metamethod) is filled in by `finish`.
+    /// Functions made, with their slot: registered for release once the conversion succeeds.
+    functions: Vec<(JsValue, u32)>,
+    /// Objects for coroutines and userdata, with the slot of the value each stands for: their
+    /// text (`tostring`, which may run a metamethod) is filled in by `finish`.
     opaque: Vec<(JsValue, u32)>,
-    collector_paused: bool,
 }
 
 /// The largest integer a JS number holds exactly.
 const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 
-impl<'a> Writer<'a> {
-    pub fn new(vm: &'a VmInner, L: *mut lua_State) -> Self {
-        // SAFETY: L is live; stopping and querying the collector raises nothing.
-        let collector_paused = unsafe { lua_gc(L, LUA_GCISRUNNING) != 0 && lua_gc(L, LUA_GCSTOP) >= 0 };
-        Writer { vm, L, seen: HashMap::new(), opaque: Vec::new(), collector_paused }
-    }
-
-    /// The value at `index` (left in place).
-    pub fn value(&mut self, index: c_int) -> Result<JsValue, ConversionError> {
-        self.convert(index, 1)
-    }
-
-    /// Gives opaque objects their text. Runs Lua code (`__tostring`).
-    pub fn finish(mut self) -> Result<(), LuaError> {
-        self.resume_collector();
+impl Writer<'_> {
+    /// Hands the functions over to JS and gives opaque objects their text (running Lua code).
+    fn finish(mut self) -> Result<(), LuaError> {
+        for (function, id) in std::mem::take(&mut self.functions) {
+            interop::with(|i| i.register(&function, self.vm.id, id));
+        }
         let core = self.vm.lua.core();
         for (object, id) in std::mem::take(&mut self.opaque) {
             self.vm.refs.push(self.L, id)?;
@@ -63,14 +91,7 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    fn resume_collector(&mut self) {
-        if std::mem::take(&mut self.collector_paused) {
-            // SAFETY: L is live; restarting the collector raises nothing.
-            unsafe { lua_gc(self.L, LUA_GCRESTART) };
-        }
-    }
-
-    fn convert(&mut self, index: c_int, level: u32) -> Result<JsValue, ConversionError> {
+    fn convert(&mut self, index: c_int, level: u32) -> Result<JsValue, Stop> {
         let L = self.L;
         // SAFETY: L is live and `index` valid; every call below reads without raising.
         unsafe {
@@ -93,6 +114,7 @@ impl<'a> Writer<'a> {
                     None => {
                         let id = self.anchor(index)?;
                         let function = interop::with(|i| i.lua_function(self.vm.id, id));
+                        self.functions.push((function.clone(), id));
                         self.seen.insert(lua_topointer(L, index), function.clone());
                         function
                     }
@@ -111,23 +133,23 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// Keeps the value at `index` for JS (see `refs.rs`).
-    fn anchor(&self, index: c_int) -> Result<u32, ConversionError> {
-        // SAFETY: L is live; the copy is popped by `store`.
+    /// Keeps the value at `index` in a reserved slot (see `refs.rs`).
+    fn anchor(&self, index: c_int) -> Result<u32, Stop> {
+        // SAFETY: L is live; the copy is popped by `take`.
         unsafe {
             if lua_checkstack(self.L, 1) == 0 {
                 return Err(LuaError::memory("stack overflow (cannot grow the Lua stack)").into());
             }
             lua_pushvalue(self.L, index);
         }
-        Ok(self.vm.refs.store(self.vm.lua.core(), self.L)?)
+        self.vm.refs.take(self.L).ok_or(Stop::NeedSlots)
     }
 
     /// # Safety
     /// L is live; `index` is an absolute index of a table.
-    unsafe fn table(&mut self, index: c_int, level: u32) -> Result<JsValue, ConversionError> {
+    unsafe fn table(&mut self, index: c_int, level: u32) -> Result<JsValue, Stop> {
         if level > MAX_DEPTH {
-            return Err(ConversionError::Range(format!("a table nested more than {MAX_DEPTH} levels deep cannot be converted")));
+            return Err(ConversionError::Range(format!("a table nested more than {MAX_DEPTH} levels deep cannot be converted")).into());
         }
         let L = self.L;
         // SAFETY: per the contract; lua_next is given only keys it returned, and no Lua code
@@ -181,10 +203,10 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// A conversion that did not finish gives its slots back.
 impl Drop for Writer<'_> {
     fn drop(&mut self) {
-        self.resume_collector();
-        for (_, id) in std::mem::take(&mut self.opaque) {
+        for (_, id) in self.functions.drain(..).chain(self.opaque.drain(..)) {
             self.vm.refs.release(&self.vm.lua, id);
         }
     }
