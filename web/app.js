@@ -11,6 +11,12 @@ async function loadBackend(name, manifest) {
   const module = await import(`/pkg/${name}/web/lua_wasm.js`);
   await module.default();
   const vm = new module.LuaVm(LIMITS);
+  // Host functions for the "Call JavaScript" example: Lua calls these JS functions directly.
+  vm.set("page", {
+    upper: (text) => text.toUpperCase(),
+    now: () => Date.now(),
+    describe: (value) => JSON.stringify(value),
+  });
   const entry = manifest.backends.find((b) => b.name === name);
   current = { backend: name, module, vm, wasmBytes: entry ? entry.wasmBytes : null };
   $("status").textContent = `${module.backendName()} ready`;
@@ -28,15 +34,23 @@ function run() {
   if (!current) return;
   $("output").textContent = "";
   try {
-    const result = current.vm.exec($("code").value, "demo");
+    const results = current.vm.runAll($("code").value, "demo");
     append(current.vm.takeOutput());
-    if (result !== "") append(`→ ${result}\n`, "result");
+    if (results.length) append(`→ ${results.map(show).join("\t")}\n`, "result");
   } catch (e) {
     append(current.vm.takeOutput());
     append(`${e.name}: ${e.message}\n`, "error");
     if (e.traceback) append(`${e.traceback}\n`, "error");
   }
   showStats();
+}
+
+// A converted Lua value as text: strings as they are, the rest as JSON (BigInt as digits).
+function show(value) {
+  if (typeof value === "string") return value;
+  if (typeof value === "function") return "function";
+  if (value === undefined) return "nil";
+  return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v)) ?? String(value);
 }
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;

@@ -2,6 +2,12 @@
 export const examples = {
   "Hello": `print("Hello from Lua " .. _VERSION)
 return 1 + 1`,
+  "Call JavaScript": `-- 'page' is a JS object the demo gives Lua: its functions run in JS.
+print(page.upper("hello from lua"))
+local seconds = page.now() // 1000
+print("JS clock says", os.date("!%H:%M:%S UTC", seconds))
+-- Tables go to JS as objects and arrays; the result below is shown as JSON.
+return page.describe({ name = "config", sizes = {1, 2, 3}, nested = { on = true } })`,
   "Binary trees": `local function tree(d)
   if d == 0 then return {} end
   return {tree(d - 1), tree(d - 1)}

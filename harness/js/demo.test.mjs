@@ -44,6 +44,13 @@ test("the demo runs Lua on every backend", async () => {
     await page.waitForSelector("#output .error");
     assert.match(await page.textContent("#output .error"), /LuaError: demo:1: shown as an error/);
 
+    await page.selectOption("#examples", "Call JavaScript");
+    await page.click("#run");
+    await page.waitForFunction(() => document.querySelector("#output").textContent.includes("HELLO FROM LUA"));
+    const interop = await page.textContent("#output");
+    assert.match(interop, /JS clock says\t\d\d:\d\d:\d\d UTC/);
+    assert.match(interop, /→ \{.*"sizes":\[1,2,3\].*\}/);
+
     await page.selectOption("#examples", "Binary trees");
     await page.click("#run");
     await page.waitForFunction(() => document.querySelector("#output").textContent.includes("nodes"));

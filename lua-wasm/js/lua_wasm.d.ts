@@ -1,9 +1,9 @@
 // Types of lua_wasm.js (written by `cargo harness build` from lua-wasm/js/).
 
 export interface LuaVmOptions {
-  /** Bytes the VM may hold at once; 0 or absent = no limit. */
+  /** Bytes the VM may hold at once (values converted from JS count too); 0 or absent = no limit. */
   memoryLimit?: number;
-  /** Lua instructions allowed per exec(); 0 or absent = no limit. */
+  /** Lua instructions allowed per call into Lua (run, call, a Lua function called from JS, ...); 0 or absent = no limit. */
   instructionLimit?: number;
 }
 
@@ -20,24 +20,85 @@ export interface MemoryStats {
   growCount: number;
 }
 
-/** Thrown by exec() and registerModule(): `name` is "LuaError", `message` is Lua's message. */
+/** What failed: matches the Rust crate's `ErrorKind`. */
+export type LuaErrorKind = "syntax" | "runtime" | "memory" | "instructionLimit" | "handler" | "conversion" | "closed";
+
+/**
+ * A Lua error, thrown by every method that runs Lua: `name` is "LuaError", `message` is what
+ * `lua.c` would print (the string or number raised, the result of `__tostring`, else
+ * "(error object is a X value)").
+ *
+ * A JavaScript exception thrown by a JS function that Lua called, and not caught in Lua, is
+ * thrown as the original JS value instead.
+ */
 export interface LuaError extends Error {
   name: "LuaError";
+  kind: LuaErrorKind;
+  /** Lua's traceback where the error was raised ("" for syntax errors). */
   traceback: string;
+  /** The Lua error object, converted (`error({code = 7})` gives `{ code: 7 }`). */
+  value: LuaValue;
 }
 
+/**
+ * A value as it crosses between Lua and JavaScript.
+ *
+ * JS -> Lua: `undefined`/`null` become nil; integral numbers in [-2^63, 2^63) (not -0) become
+ * integers, other numbers floats; BigInt within int64 an integer (else `RangeError`); strings
+ * UTF-8 strings; `Uint8Array` a string of exactly those bytes; Arrays sequence tables; plain
+ * objects and Maps tables; functions Lua functions; any other object a userdata proxy
+ * (`obj.key`, `obj.key = v`, `obj:method(...)`, `#obj`, `tostring(obj)`).
+ *
+ * Lua -> JS: nil is `undefined`; integers within 2^53 numbers, others BigInt; floats numbers;
+ * UTF-8 strings strings, other strings `Uint8Array`; a table with keys exactly 1..n an Array,
+ * one with string/number keys a plain object (a `Map` when two keys would give the same name or
+ * a key is not UTF-8), any other table a `Map`; functions JS functions; proxies the original
+ * object; coroutines and other userdata opaque objects whose `toString()` is Lua's `tostring`.
+ *
+ * The same object met twice in one conversion stays one object (cycles are kept); nesting
+ * deeper than 100 tables is a `RangeError`.
+ */
+export type LuaValue = any;
+
+/** A Lua function seen from JS: call it with JS values; it returns its first result. */
+export type LuaFunction = (...args: LuaValue[]) => LuaValue;
+
 export class LuaVm {
+  /** A new Lua 5.4 state. Unknown options are a `TypeError`, out-of-range ones a `RangeError`. */
   constructor(options?: LuaVmOptions);
   /** Runs a text chunk; returns its results through tostring, joined by "\t" ("" when none). */
   exec(code: string, chunkName?: string): string;
-  /** Everything print/io.write wrote since the last call. */
+  /**
+   * Runs a text chunk; returns its first result, converted (undefined when none). `chunkName`
+   * names the chunk in messages (`name:1: ...`); without it Lua quotes the source.
+   */
+  run(code: string, chunkName?: string): LuaValue;
+  /** Runs a text chunk; returns every result, converted, as an Array. */
+  runAll(code: string, chunkName?: string): LuaValue[];
+  /** The global `name`, converted. */
+  get(name: string): LuaValue;
+  /** Sets the global `name` (undefined/null = nil). */
+  set(name: string, value: LuaValue): void;
+  /** Calls the global function `name` with `args` (one conversion); its first result, converted. */
+  call(name: string, ...args: LuaValue[]): LuaValue;
+  /** Everything print/io.write wrote since the last call (bytes that are not UTF-8 become U+FFFD). */
   takeOutput(): string;
+  /** Everything print/io.write wrote since the last call, byte for byte. */
+  takeOutputBytes(): Uint8Array;
   memoryStats(): MemoryStats;
   /** Bytes, 0 = none. */
   setMemoryLimit(bytes: number): void;
-  /** Makes require(name) load source. */
+  /** Instructions per call into Lua, 0 = none. */
+  setInstructionLimit(instructions: number): void;
+  /** Runs a full garbage collection. */
+  collectGarbage(): void;
+  /** Compiles `source` now (throwing its syntax error as a LuaError) and makes `require(name)` run it. */
   registerModule(name: string, source: string): void;
-  /** Releases the state; any later call throws. */
+  /**
+   * Releases the state and everything it holds; any later call (including of a Lua function
+   * obtained from this VM) throws "this LuaVm has been freed". Calling it twice is harmless;
+   * calling it while Lua is running (from a JS function Lua called) throws and frees nothing.
+   */
   free(): void;
   [Symbol.dispose](): void;
 }

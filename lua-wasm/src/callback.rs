@@ -13,7 +13,6 @@ use crate::state::{Core, core_of};
 use crate::userdata;
 use core::ffi::{c_int, c_void};
 use lua_sys::ffi::*;
-use std::mem::ManuallyDrop;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
@@ -35,14 +34,14 @@ fn metatable_key() -> *const c_void {
 pub(crate) unsafe fn open(L: *mut lua_State) {
     // SAFETY: per the contract.
     unsafe {
-        userdata::create_metatable::<Box<Callback>>(L, metatable_key());
+        userdata::create_metatable::<Rc<Callback>>(L, metatable_key());
         lua_settop(L, -2);
     }
 }
 
 /// Pushes a Lua function that runs `callback`.
 pub(crate) fn push(core: &Core, L: *mut lua_State, callback: Box<Callback>) -> Result<()> {
-    userdata::push_owned(core, L, callback, metatable_key())?;
+    userdata::push_owned::<Rc<Callback>>(core, L, Rc::from(callback), metatable_key())?;
     core.protect(L, 1, 1, &mut |L| {
         // SAFETY: the userdata is argument 1; it becomes the closure's upvalue.
         unsafe { lua_pushcclosure(L, trampoline, 1) };
@@ -69,13 +68,14 @@ unsafe extern "C-unwind" fn trampoline(L: *mut lua_State) -> c_int {
 unsafe fn run(L: *mut lua_State) -> Option<c_int> {
     // SAFETY: per the contract. The userdata is an upvalue of the running closure, so it (and
     // the callback it owns) stays alive during the call.
-    let (core, callback) = unsafe {
-        let slot = lua_touserdata(L, lua_upvalueindex(1)) as *mut *mut Box<Callback>;
-        (core_of(L), &**slot.read())
+    let (core, callback) = unsafe { (core_of(L), userdata::borrow_owned::<Rc<Callback>>(L, lua_upvalueindex(1), metatable_key()).cloned()) };
+    let Some(callback) = callback else {
+        core.push_error(L, LuaError::runtime("this Rust function has been released"));
+        return None;
     };
-    // SAFETY: the Core lives in the Rc made by `Lua::with_backend`, alive while its state runs;
-    // ManuallyDrop keeps this borrowed Rc from changing the count.
-    let rc = ManuallyDrop::new(unsafe { Rc::from_raw(core as *const Core) });
+    // A strong count for the call: the callback may drop the state's owner (its close then
+    // waits for the outermost call to return, see `Core::close`).
+    let rc = core.rc();
     let lua = Lua::from_rc(&rc);
     let previous = core.swap_current(L);
     // SAFETY: L is live.

@@ -32,7 +32,17 @@ impl LuaRef {
 
     /// A registry slot that Lua keeps for the state's life (e.g. `LUA_RIDX_GLOBALS`).
     pub fn permanent(core: &Core, id: c_int) -> Self {
-        LuaRef(Rc::new(Slot { core: core.rc(), id, pointer: core::ptr::null(), owned: false }))
+        let L = core.current();
+        let mut pointer = core::ptr::null();
+        // SAFETY: L is live when the state is open; reading the registry raises nothing.
+        unsafe {
+            if core.is_open() && lua_checkstack(L, 1) != 0 {
+                lua_rawgeti(L, LUA_REGISTRYINDEX, lua_Integer::from(id));
+                pointer = lua_topointer(L, -1);
+                lua_settop(L, -2);
+            }
+        }
+        LuaRef(Rc::new(Slot { core: core.rc(), id, pointer, owned: false }))
     }
 
     pub fn core(&self) -> &Rc<Core> {

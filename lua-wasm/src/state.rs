@@ -29,6 +29,8 @@ pub(crate) struct Core {
     current: Cell<*mut lua_State>,
     /// How many calls from Rust into Lua are in progress (re-entry from callbacks nests).
     depth: Cell<u32>,
+    /// The owner was dropped while Lua ran (from a callback): close when the calls return.
+    close_pending: Cell<bool>,
     /// Instructions allowed per top-level call into Lua (0: no limit).
     pub instruction_limit: Cell<u32>,
     /// Set by the count hook when the limit was reached during the current call.
@@ -47,6 +49,9 @@ pub(crate) struct Core {
     pub allocator: OwnedAllocator,
 }
 
+/// How many errors raised from Rust are remembered per top-level call.
+const MAX_REMEMBERED: usize = 16;
+
 /// A string object raised for an error made in Rust, anchored so its address stays unique.
 struct Raised {
     object: *const c_void,
@@ -64,6 +69,7 @@ impl Core {
             main: Cell::new(core::ptr::null_mut()),
             current: Cell::new(core::ptr::null_mut()),
             depth: Cell::new(0),
+            close_pending: Cell::new(false),
             instruction_limit: Cell::new(instruction_limit),
             limit_hit: Cell::new(false),
             traceback: RefCell::new(String::new()),
@@ -217,7 +223,7 @@ impl Core {
             _ => ErrorKind::Runtime,
         };
         let message = self.stringify_top(L);
-        let value = self.try_value_at(L, -1);
+        let value = self.error_value(L);
         LuaError { kind, message, traceback: std::mem::take(&mut *self.traceback.borrow_mut()), value, cause: None }
     }
 
@@ -256,9 +262,34 @@ impl Core {
         }
     }
 
-    /// The value at `index` of `L` as a [`Value`], or None when it could not be anchored.
-    fn try_value_at(&self, L: *mut lua_State, index: c_int) -> Option<Value> {
-        self.value_at(L, index).ok()
+    /// The error object on top of `L` (left in place) as a [`Value`], or None when it could not
+    /// be anchored. Anchoring here must not go through `protect`, whose error path comes back.
+    fn error_value(&self, L: *mut lua_State) -> Option<Value> {
+        // SAFETY: L is live with the error object on top; ref_top runs under lua_pcall.
+        unsafe {
+            if !matches!(lua_type(L, -1), LUA_TSTRING | LUA_TTABLE | LUA_TFUNCTION | LUA_TUSERDATA | LUA_TTHREAD) {
+                return self.value_at(L, -1).ok();
+            }
+            if lua_checkstack(L, 2) == 0 {
+                return None;
+            }
+            let pointer = lua_topointer(L, -1);
+            lua_pushcclosure(L, ref_top, 0);
+            lua_pushvalue(L, -2);
+            if lua_pcallk(L, 1, 1, 0, 0, None) != LUA_OK {
+                lua_settop(L, -2);
+                return None;
+            }
+            let id = lua_tointegerx(L, -1, core::ptr::null_mut()) as c_int;
+            lua_settop(L, -2);
+            Some(LuaRef::new(self, id, pointer)).map(|r| match lua_type(L, -1) {
+                LUA_TSTRING => Value::String(r.into()),
+                LUA_TTABLE => Value::Table(r.into()),
+                LUA_TFUNCTION => Value::Function(r.into()),
+                LUA_TTHREAD => Value::Thread(r.into()),
+                _ => Value::UserData(r.into()),
+            })
+        }
     }
 
     /// The value at `index` of `L` (left in place) as a [`Value`]; objects are anchored in the
@@ -371,8 +402,10 @@ impl Core {
         });
         if pushed.is_err() {
             // SAFETY: Lua's own memory-error message is interned for the state's whole life, so
-            // pushing it allocates nothing; lua_checkstack reserved a slot in `protect`.
+            // pushing it allocates nothing; lua_checkstack reserved a slot in `protect`. It is
+            // shared by every memory error, so it is not remembered as this one.
             unsafe { lua_pushstring(L, c"not enough memory".as_ptr()) };
+            return;
         }
         self.remember_raised(L, error);
     }
@@ -390,7 +423,14 @@ impl Core {
             0
         });
         if anchored.is_ok() {
-            self.raised.borrow_mut().push(Raised { object, anchor, error });
+            let mut raised = self.raised.borrow_mut();
+            // Only recent errors can still be on their way up; a loop catching errors raised
+            // from Rust must not pile them up.
+            if raised.len() == MAX_REMEMBERED {
+                let oldest = raised.remove(0);
+                self.unref(oldest.anchor);
+            }
+            raised.push(Raised { object, anchor, error });
         }
     }
 
@@ -414,6 +454,10 @@ impl Core {
     pub fn close(&self) {
         let L = self.main.get();
         if L.is_null() {
+            return;
+        }
+        if self.is_running() {
+            self.close_pending.set(true);
             return;
         }
         self.raised.borrow_mut().clear();
@@ -451,6 +495,9 @@ impl Drop for Entry<'_> {
             for r in raised {
                 core.unref(r.anchor);
             }
+            if core.close_pending.take() {
+                core.close();
+            }
         }
     }
 }
@@ -466,6 +513,16 @@ unsafe extern "C-unwind" fn protected_trampoline(L: *mut lua_State) -> c_int {
         lua_settop(L, -2);
         body(L)
     }
+}
+
+/// Anchors argument 1 in the registry and returns the reference (for `Core::error_value`).
+unsafe extern "C-unwind" fn ref_top(L: *mut lua_State) -> c_int {
+    // SAFETY: L is live with one argument, which luaL_ref pops.
+    unsafe {
+        let id = luaL_ref(L, LUA_REGISTRYINDEX);
+        lua_pushinteger(L, lua_Integer::from(id));
+    }
+    1
 }
 
 /// The bytes of the string at `index` (no conversion: the value must be a string).

@@ -18,7 +18,8 @@ pub(crate) unsafe fn create_metatable<T: 'static>(L: *mut lua_State, key: *const
     // SAFETY: per the contract; the field names are NUL-terminated literals.
     unsafe {
         lua_createtable(L, 0, 4);
-        lua_pushcclosure(L, drop_owned::<T>, 0);
+        lua_pushlightuserdata(L, key as *mut c_void);
+        lua_pushcclosure(L, drop_owned::<T>, 1);
         lua_setfield(L, -2, c"__gc".as_ptr());
         lua_pushboolean(L, 0);
         lua_setfield(L, -2, c"__metatable".as_ptr());
@@ -35,12 +36,12 @@ pub(crate) fn push_owned<T: 'static>(core: &Core, L: *mut lua_State, value: T, k
         // SAFETY: L is live. The userdata gets its `__gc` before it owns the box, so a memory
         // error anywhere leaves either the box here or a userdata that frees it.
         unsafe {
-            let slot = lua_newuserdatauv(L, size_of::<*mut T>(), 0) as *mut *mut T;
-            slot.write(core::ptr::null_mut());
+            let block = lua_newuserdatauv(L, size_of::<Block<T>>(), 0) as *mut Block<T>;
+            block.write(Block { key, value: core::ptr::null_mut() });
             lua_rawgetp(L, LUA_REGISTRYINDEX, key);
             lua_setmetatable(L, -2);
             if let Some(value) = owned.take() {
-                slot.write(Box::into_raw(value));
+                (*block).value = Box::into_raw(value);
             }
         }
         1
@@ -53,28 +54,39 @@ pub(crate) fn push_owned<T: 'static>(core: &Core, L: *mut lua_State, value: T, k
 /// L is live; `key` is the one the userdata's `T` was pushed with. The reference is valid while
 /// the userdata is alive and not finalized.
 pub(crate) unsafe fn borrow_owned<'a, T: 'static>(L: *mut lua_State, index: c_int, key: *const c_void) -> Option<&'a T> {
-    // SAFETY: per the contract; every call here reads without raising, after a stack check.
+    // SAFETY: per the contract.
+    unsafe { block_at::<T>(L, index, key).and_then(|block| (*block).value.as_ref()) }
+}
+
+/// The block of the userdata at `index` if `push_owned` made it with `key`. Lua code can reach
+/// these userdata (`debug.getupvalue`) and call `__gc` on anything, or give any userdata this
+/// metatable (`debug.setmetatable`): only the key written inside the block is trusted.
+unsafe fn block_at<T: 'static>(L: *mut lua_State, index: c_int, key: *const c_void) -> Option<*mut Block<T>> {
+    // SAFETY: L is live; a full userdata of the block's size can be read as one.
     unsafe {
-        let block = lua_touserdata(L, index) as *mut *mut T;
-        if block.is_null() || lua_checkstack(L, 2) == 0 || lua_getmetatable(L, index) == 0 {
+        if lua_type(L, index) != LUA_TUSERDATA || lua_rawlen(L, index) as usize != size_of::<Block<T>>() {
             return None;
         }
-        lua_rawgetp(L, LUA_REGISTRYINDEX, key);
-        let ours = lua_rawequal(L, -1, -2) != 0;
-        lua_settop(L, -3);
-        if !ours { None } else { block.read().as_ref() }
+        let block = lua_touserdata(L, index) as *mut Block<T>;
+        if (*block).key != key { None } else { Some(block) }
     }
 }
 
-/// `__gc`: drops the owned value (once).
+#[repr(C)]
+struct Block<T> {
+    key: *const c_void,
+    value: *mut T,
+}
+
+/// `__gc`: drops the owned value (once). Upvalue 1: the key.
 unsafe extern "C-unwind" fn drop_owned<T: 'static>(L: *mut lua_State) -> c_int {
-    // SAFETY: argument 1 is a userdata of this metatable; its slot holds null or a box from
-    // Box::into_raw, taken once here.
+    // SAFETY: the block is checked; its value is null or a box from Box::into_raw, taken once.
     unsafe {
-        let slot = lua_touserdata(L, 1) as *mut *mut T;
-        let value = slot.replace(core::ptr::null_mut());
-        if !value.is_null() {
-            drop(Box::from_raw(value));
+        if let Some(block) = block_at::<T>(L, 1, lua_touserdata(L, lua_upvalueindex(1))) {
+            let value = core::mem::replace(&mut (*block).value, core::ptr::null_mut());
+            if !value.is_null() {
+                drop(Box::from_raw(value));
+            }
         }
     }
     0

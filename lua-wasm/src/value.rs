@@ -5,7 +5,7 @@ use core::ffi::c_void;
 
 /// A Lua value. Strings, tables, functions, threads and userdata are handles that keep the
 /// object alive (through the registry) until the last clone is dropped.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub enum Value {
     #[default]
     Nil,
@@ -18,6 +18,30 @@ pub enum Value {
     Thread(Thread),
     UserData(AnyUserData),
     LightUserData(*mut c_void),
+}
+
+/// Equal as Lua's raw equality (`rawequal`): numbers by value (`1 == 1.0`), strings by
+/// content, other objects by identity.
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Value::Nil, Value::Nil) => true,
+            (Value::Boolean(a), Value::Boolean(b)) => a == b,
+            (Value::Integer(a), Value::Integer(b)) => a == b,
+            (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::Integer(i), Value::Number(f)) | (Value::Number(f), Value::Integer(i)) => {
+                // Exact, as Lua compares: the float must be integral and in range.
+                f.fract() == 0.0 && *f >= -9_223_372_036_854_775_808.0 && *f < 9_223_372_036_854_775_808.0 && *f as i64 == *i
+            }
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::Table(a), Value::Table(b)) => a == b,
+            (Value::Function(a), Value::Function(b)) => a == b,
+            (Value::Thread(a), Value::Thread(b)) => a == b,
+            (Value::UserData(a), Value::UserData(b)) => a == b,
+            (Value::LightUserData(a), Value::LightUserData(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl Value {

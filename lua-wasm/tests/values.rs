@@ -218,6 +218,7 @@ fn numeric_strings_convert_as_lua_coerces_them() {
     assert_kind(eval::<f64>(&lua, "'nan'"), ErrorKind::Conversion);
 
     // Whatever Lua's own `tonumber` makes of a string, the conversions make the same.
+    #[rustfmt::skip]
     let cases: &[&[u8]] = &[
         b"42", b" 42 ", b"\t42\n", b"+7", b"-7", b".5", b"5.", b"1e2", b"1E-2", b"10.0", b"0x10", b"0X1F", b"-0x10", b"0x1p4",
         b"0x.8", b"0xffffffffffffffff", b"9223372036854775807", b"9223372036854775808", b"-9223372036854775808", b"1e500", b"abc",
@@ -601,6 +602,16 @@ fn pairs_visits_every_key_once() {
     }
     let total: i64 = big.pairs::<String, i64>().map(|pair| pair.unwrap().1).sum();
     assert_eq!(total, 2 * 5050);
+    // So is clearing them.
+    let mut visited = 0;
+    for pair in big.pairs::<String, i64>() {
+        let (key, _) = pair.unwrap();
+        big.set(key, Value::Nil).unwrap();
+        lua.collect_garbage().unwrap();
+        visited += 1;
+    }
+    assert_eq!(visited, 100);
+    assert!(big.is_empty().unwrap());
 }
 
 fn describe(value: &Value) -> String {
@@ -655,7 +666,9 @@ fn errors_in_metamethods_reach_rust_and_the_state_survives() {
     assert_eq!(table.get::<_, i64>("y").unwrap(), 1, "an existing key needs no metamethod");
 
     // A Rust metamethod's error comes back unchanged.
-    let fail = lua.create_function(|_, (_t, key): (Table, String)| -> Result<()> { Err(LuaError::new(ErrorKind::Conversion, format!("rust says no to {key}"))) }).unwrap();
+    let fail = lua
+        .create_function(|_, (_t, key): (Table, String)| -> Result<()> { Err(LuaError::new(ErrorKind::Conversion, format!("rust says no to {key}"))) })
+        .unwrap();
     let guarded = lua.create_table().unwrap();
     let meta = lua.create_table_from([("__index", fail)]).unwrap();
     lua.globals().set("meta", meta).unwrap();
@@ -663,6 +676,14 @@ fn errors_in_metamethods_reach_rust_and_the_state_survives() {
     lua.load("setmetatable(guarded, meta)").exec().unwrap();
     let error = assert_kind(guarded.get::<_, Value>("z"), ErrorKind::Conversion);
     assert_eq!(error.message, "rust says no to z");
+    // A Rust metamethod that runs Lua.
+    let computed = lua.create_function(|lua, (_t, key): (Table, String)| lua.load(format!("return #'{key}'")).eval::<i64>()).unwrap();
+    let lazy = lua.create_table().unwrap();
+    lua.globals().set("lazy", lazy.clone()).unwrap();
+    lua.globals().set("computed", computed).unwrap();
+    lua.load("setmetatable(lazy, {__index = computed})").exec().unwrap();
+    assert_eq!(lazy.get::<_, i64>("four").unwrap(), 4);
+    check(&lua, "lazy.three == 5");
     assert_usable(&lua);
 }
 
@@ -685,7 +706,12 @@ fn functions_capture_state() {
     assert_eq!(increment.call::<_, i32>(()).unwrap(), 13, "called from Rust too");
     let log = Rc::new(RefCell::new(Vec::new()));
     let sink = log.clone();
-    let record = lua.create_function(move |_, line: String| Ok(sink.borrow_mut().push(line))).unwrap();
+    let record = lua
+        .create_function(move |_, line: String| {
+            sink.borrow_mut().push(line);
+            Ok(())
+        })
+        .unwrap();
     lua.globals().set("record", record).unwrap();
     lua.load("for i = 1, 3 do record('line ' .. i) end").exec().unwrap();
     assert_eq!(*log.borrow(), vec!["line 1", "line 2", "line 3"]);
@@ -793,7 +819,13 @@ fn functions_called_from_coroutines() {
     globals.set("fail", lua.create_function(|_, ()| -> Result<()> { Err(LuaError::runtime("failed in a coroutine")) }).unwrap()).unwrap();
     let kept = Rc::new(RefCell::new(None));
     let keep = kept.clone();
-    globals.set("keep", lua.create_function(move |_, f: Function| Ok(*keep.borrow_mut() = Some(f))).unwrap()).unwrap();
+    let keep = lua
+        .create_function(move |_, f: Function| {
+            *keep.borrow_mut() = Some(f);
+            Ok(())
+        })
+        .unwrap();
+    globals.set("keep", keep).unwrap();
 
     let results: (bool, i64, bool, i64, i64, i64, i64) = lua
         .load(
@@ -814,9 +846,15 @@ fn functions_called_from_coroutines() {
 
     check(&lua, "(function() local ok, e = coroutine.resume(coroutine.create(function() fail() end)) return not ok and e == 'failed in a coroutine' end)()");
     check(&lua, "coroutine.wrap(function() return add(1, 2) end)() == 3");
-    check(&lua, "(function() local t = {} for v in coroutine.wrap(function() for i = 1, 3 do coroutine.yield(add(i, i)) end end) do t[#t + 1] = v end return #t == 3 and t[3] == 6 end)()");
+    check(
+        &lua,
+        "(function() local t = {} for v in coroutine.wrap(function() for i = 1, 3 do coroutine.yield(add(i, i)) end end) do t[#t + 1] = v end return #t == 3 and t[3] == 6 end)()",
+    );
     // Yielding across a Rust function is a clean error.
-    check(&lua, "(function() local ok, e = coroutine.resume(coroutine.create(function() apply(coroutine.yield, 1) end)) return not ok and e:find('yield across') ~= nil end)()");
+    check(
+        &lua,
+        "(function() local ok, e = coroutine.resume(coroutine.create(function() apply(coroutine.yield, 1) end)) return not ok and e:find('yield across') ~= nil end)()",
+    );
     // Called from Rust on a thread inside a coroutine, nested.
     check(&lua, "coroutine.wrap(function() return run('return coroutine.wrap(function() return add(2, 3) end)()') end)() == 5");
     assert_usable(&lua);
@@ -848,6 +886,9 @@ fn panics_in_rust_functions_become_lua_errors() {
     assert_eq!(fine.call::<_, i64>(21).unwrap(), 42);
 }
 
+/// The debug library reaches the userdata behind a Rust function (`debug.getupvalue`): Lua code
+/// can run its `__gc` early (even while the function runs) or on other values, and put another
+/// value, or another userdata given the same metatable, in its place. None of it may crash.
 #[test]
 fn lua_code_cannot_release_or_forge_a_rust_function() {
     let lua = lua();
@@ -863,8 +904,6 @@ fn lua_code_cannot_release_or_forge_a_rust_function() {
     lua.globals().set("forge", forge.unwrap()).unwrap();
     check(&lua, "forge() == 1");
     check(&lua, "not pcall(forge)");
-    // The debug library reaches the userdata behind a Rust function: its `__gc` may run early,
-    // or on something else, and another value may take its place.
     check(&lua, "sum() == 6");
     check(
         &lua,
@@ -1114,7 +1153,51 @@ fn memory_limit_while_converting_values() {
     assert_usable(&lua);
 }
 
+/// Lua code that catches a Rust function's errors in a loop runs in bounded memory, as it does
+/// with `pcall(error, ...)`.
+#[test]
+fn catching_rust_errors_in_a_loop() {
+    let lua = Lua::new(Options { memory_limit: 1 << 20, ..Options::default() }).unwrap();
+    let fail = lua.create_function(|_, message: String| -> Result<()> { Err(LuaError::runtime(message)) }).unwrap();
+    lua.globals().set("fail", fail).unwrap();
+    let caught = "for i = 1, 100000 do local ok, e = pcall(FAIL, 'failure number ' .. i) assert(not ok and e == 'failure number ' .. i, e) end";
+    lua.load(caught.replace("FAIL", "error")).exec().expect("Lua errors");
+    lua.load(caught.replace("FAIL", "fail")).exec().expect("Rust errors, the same");
+    assert_usable(&lua);
+}
+
+/// A memory error that happens after a Rust function's error was caught is still a memory error.
+#[test]
+fn memory_errors_are_not_mistaken_for_rust_errors() {
+    let lua = Lua::new(Options { memory_limit: 1 << 20, ..Options::default() }).unwrap();
+    let fail = lua.create_function(|_, message: String| -> Result<()> { Err(LuaError::runtime(message)) }).unwrap();
+    lua.globals().set("fail", fail).unwrap();
+    let chunk = lua.load("local message = ... pcall(fail, message) local t = {} for i = 1, 1e6 do t[i] = i end").into_function().unwrap();
+    let message = "a message long enough to need memory of its own when it is pushed".repeat(4);
+    for headroom in (0..4096).step_by(8) {
+        lua.collect_garbage().unwrap();
+        lua.set_memory_limit(lua.memory_stats().alloc.live_bytes + headroom);
+        let error = chunk.call::<_, ()>(message.as_str()).unwrap_err();
+        assert_eq!((error.kind, error.message.as_str()), (ErrorKind::Memory, "not enough memory"), "{headroom} bytes to spare");
+        lua.set_memory_limit(0);
+    }
+}
+
 // ---- handles ----
+
+/// Each handle takes a registry slot: holding many near the memory limit is a memory error.
+#[test]
+fn handles_up_to_the_memory_limit() {
+    let lua = Lua::new(Options { memory_limit: 800 << 10, ..Options::default() }).unwrap();
+    lua.load("fill = {} pcall(function() for i = 1, 1e6 do fill[i] = {} end end)").exec().unwrap();
+    lua.set_memory_limit(1 << 20);
+    let fill: Table = lua.globals().get("fill").unwrap();
+    assert_kind(fill.sequence_values::<Table>().collect::<Result<Vec<_>>>(), ErrorKind::Memory);
+    assert_kind(lua.load("fill").eval::<Vec<Table>>(), ErrorKind::Memory);
+    lua.globals().set("fill", Value::Nil).unwrap();
+    drop(fill);
+    assert_usable(&lua);
+}
 
 #[test]
 fn handles_after_their_state_closed() {
@@ -1139,10 +1222,47 @@ fn handles_after_their_state_closed() {
     assert_kind(callback.call::<_, i64>(()), ErrorKind::Closed);
     assert_kind(globals.get::<_, Value>("print"), ErrorKind::Closed);
     assert_kind(string.to_str(), ErrorKind::Closed);
-    assert_kind(String::from_lua(Value::String(string.clone()), &Lua::new(Options::default()).unwrap()), ErrorKind::Closed);
+    let other = Lua::new(Options::default()).unwrap();
+    assert_kind(String::from_lua(Value::String(string.clone()), &other), ErrorKind::Closed);
+    assert_kind(Vec::<u8>::from_lua(Value::String(string.clone()), &other), ErrorKind::Closed);
+    assert_kind(i64::from_lua(Value::String(string.clone()), &other), ErrorKind::Closed);
+    assert_eq!(string.to_bytes(), b"", "documented: empty once closed");
     let Value::Table(table) = value else { unreachable!() };
     assert_kind(table.get::<_, Value>(1), ErrorKind::Closed);
     drop((function, callback, string, globals, table));
+}
+
+#[test]
+fn the_globals_table_is_one_table() {
+    let lua = lua();
+    assert_eq!(lua.globals(), lua.globals());
+    assert_eq!(lua.globals(), eval::<Table>(&lua, "_G").unwrap());
+    assert_eq!(Value::Table(lua.globals()), eval::<Value>(&lua, "_G").unwrap());
+}
+
+/// A closure may own the `Lua` it belongs to (here through an `Rc` cycle) and drop it while it
+/// runs: the state must not be closed under the running call.
+#[test]
+fn dropping_the_state_inside_its_own_callback() {
+    let holder = Rc::new(RefCell::new(Some(lua())));
+    let inner = holder.clone();
+    let token = Rc::new(());
+    let held = token.clone();
+    let f = holder
+        .borrow()
+        .as_ref()
+        .unwrap()
+        .create_function(move |_, ()| {
+            let _held = &held;
+            drop(inner.borrow_mut().take());
+            Ok(1)
+        })
+        .unwrap();
+    let _ = f.call::<_, i64>(()); // Ok or an error, but it returns.
+    assert!(holder.borrow().is_none());
+    assert_kind(f.call::<_, i64>(()), ErrorKind::Closed);
+    drop(f);
+    assert_eq!(Rc::strong_count(&token), 1, "closed (and the closure dropped) once the call returned");
 }
 
 #[test]
@@ -1220,4 +1340,121 @@ fn output_bytes_are_exact() {
         lua.load("io.write('\\255\\0\\200') io.stdout:write('\\1')").exec().unwrap();
         assert_eq!(lua.take_output_bytes(), b"\xff\x00\xc8\x01");
     }
+}
+
+#[test]
+fn functions_in_finalizers_and_across_states() {
+    let lua = lua();
+    let finalized = Rc::new(Cell::new(0));
+    let count = finalized.clone();
+    let on_gc = lua
+        .create_function(move |lua, _: Table| {
+            // Touches the state from inside a finalizer.
+            lua.create_table()?.set("x", 1)?;
+            count.set(count.get() + 1);
+            Ok(())
+        })
+        .unwrap();
+    lua.globals().set("on_gc", on_gc).unwrap();
+    lua.load("for i = 1, 10 do setmetatable({}, {__gc = on_gc}) end").exec().unwrap();
+    lua.collect_garbage().unwrap();
+    assert_eq!(finalized.get(), 10);
+    lua.load("setmetatable({}, {__gc = on_gc})").exec().unwrap();
+
+    // A Rust function of one state calls into another.
+    let other = self::lua();
+    let double: Function = other.load("function(x) print('other', x) return x * 2 end").eval().unwrap();
+    let bridge = lua.create_function(move |_, x: i64| double.call::<_, i64>(x)).unwrap();
+    lua.globals().set("bridge", bridge).unwrap();
+    lua.load("print('here') print(bridge(21))").exec().unwrap();
+    assert_eq!(lua.take_output(), "here\n42\n");
+    assert_eq!(other.take_output(), "other\t21\n", "each state's output stays its own");
+
+    // Closures holding handles of their own state are dropped cleanly when it closes (finalizers
+    // included: the pending `__gc = on_gc` runs during the close).
+    let table = lua.create_table_from([("k", 1)]).unwrap();
+    let keeper = lua.create_function(move |_, ()| table.get::<_, i64>("k")).unwrap();
+    lua.globals().set("keeper", keeper.clone()).unwrap();
+    check(&lua, "keeper() == 1");
+    drop(lua);
+    assert_eq!(finalized.get(), 11);
+    assert_eq!(Rc::strong_count(&finalized), 1);
+    assert_kind(keeper.call::<_, i64>(()), ErrorKind::Closed);
+    drop(other);
+}
+
+#[test]
+fn too_many_values_for_the_lua_stack() {
+    let lua = lua();
+    let many = lua.create_function(|_, n: usize| Ok(Variadic(vec![0u16; n]))).unwrap();
+    lua.globals().set("many", many.clone()).unwrap();
+    check(&lua, "select('#', many(100000)) == 100000");
+    let message: String = eval(&lua, "select(2, pcall(many, 1100000))").unwrap();
+    assert!(message.contains("stack overflow"), "{message}");
+    assert_kind(many.call::<_, MultiValue>(1_100_000usize), ErrorKind::Memory);
+    let count: Function = eval(&lua, "function(...) return select('#', ...) end").unwrap();
+    assert_kind(count.call::<_, i64>(Variadic(vec![true; 1_100_000])), ErrorKind::Memory);
+    assert_eq!(count.call::<_, i64>(Variadic(vec![true; 1000])).unwrap(), 1000);
+    assert_usable(&lua);
+}
+
+type Operation = dyn Fn(&Lua) -> Result<()>;
+
+/// Every operation that allocates, run with the memory limit just above the live size at many
+/// offsets: each fails with a memory error or succeeds, nothing leaks, the state stays usable.
+#[test]
+fn allocation_failures_at_every_step() {
+    let lua = lua();
+    let token = Rc::new(());
+    let echo: Function = eval(&lua, "function(...) return ... end").unwrap();
+    let table = lua.create_table().unwrap();
+    lua.collect_garbage().unwrap();
+    lua.collect_garbage().unwrap();
+    let before = lua.memory_stats().alloc.live_bytes;
+    let operations: Vec<(&str, Box<Operation>)> = vec![
+        ("create_function", {
+            let token = token.clone();
+            Box::new(move |lua: &Lua| {
+                let token = token.clone();
+                lua.create_function(move |_, ()| Ok(Rc::strong_count(&token))).map(drop)
+            })
+        }),
+        ("create_table_from", Box::new(|lua: &Lua| lua.create_table_from((0..20).map(|i| (format!("key {i}"), i))).map(drop))),
+        ("create_string", Box::new(|lua: &Lua| lua.create_string("a string long enough not to be interned by Lua").map(drop))),
+        ("Vec<String> into Lua", Box::new(|lua: &Lua| vec!["x".repeat(50); 10].into_lua(lua).map(drop))),
+        ("Table::set", {
+            let table = table.clone();
+            Box::new(move |_: &Lua| table.set("a fresh key for the table".to_string(), vec![1, 2, 3]))
+        }),
+        ("Function::call", {
+            let echo = echo.clone();
+            Box::new(move |_: &Lua| echo.call::<_, (String, Vec<i64>)>(("y".repeat(60), vec![1i64; 20])).map(drop))
+        }),
+        ("eval", Box::new(|lua: &Lua| lua.load("local t = {} for i = 1, 10 do t[i] = ('z'):rep(50) .. i end return t").eval::<Vec<String>>().map(drop))),
+    ];
+    for (name, operation) in &operations {
+        let mut failures = 0;
+        let mut successes = 0;
+        for headroom in (0..6000).step_by(24) {
+            lua.collect_garbage().unwrap();
+            lua.set_memory_limit(lua.memory_stats().alloc.live_bytes + headroom);
+            match operation(&lua) {
+                Ok(()) => successes += 1,
+                Err(error) => {
+                    assert_eq!(error.kind, ErrorKind::Memory, "{name} with {headroom} bytes to spare: {error:?}");
+                    failures += 1;
+                }
+            }
+            lua.set_memory_limit(0);
+            table.set("a fresh key for the table", Value::Nil).unwrap();
+        }
+        assert!(failures > 0 && successes > 0, "{name}: {failures} failures, {successes} successes");
+        assert_usable(&lua);
+    }
+    drop(operations);
+    lua.collect_garbage().unwrap();
+    lua.collect_garbage().unwrap();
+    assert_eq!(Rc::strong_count(&token), 1, "every closure was dropped, created or not");
+    let after = lua.memory_stats().alloc.live_bytes;
+    assert!(after <= before + 16 * 1024, "live bytes {before} -> {after}");
 }
