@@ -28,12 +28,20 @@ fn proxy_key() -> *const c_void {
     &PROXY_KEY as *const u8 as *const c_void
 }
 
-/// Creates the proxies' metatable in a new VM.
-pub(crate) fn open(vm: &Rc<VmInner>) -> Result<()> {
+/// Creates the proxies' metatable, the first time a VM needs it (not at start-up: most VMs
+/// never see a proxy).
+fn ensure_metatable(vm: &VmInner) -> Result<()> {
     let lua = &vm.lua;
     let core = lua.core();
     let metatable: Table = {
         let entry = core.enter()?;
+        // SAFETY: L is live; reading the registry raises nothing.
+        let exists = unsafe {
+            lua_checkstack(entry.L, 1) != 0 && lua_rawgetp(entry.L, LUA_REGISTRYINDEX, proxy_key()) == LUA_TTABLE
+        };
+        if exists {
+            return Ok(());
+        }
         core.protect(entry.L, 0, 1, &mut |L| {
             // SAFETY: L is live, inside the protected call.
             unsafe { userdata::create_metatable::<JsValue>(L, proxy_key()) };
@@ -41,13 +49,24 @@ pub(crate) fn open(vm: &Rc<VmInner>) -> Result<()> {
         })?;
         Table(core.anchor_top(entry.L)?)
     };
-    let weak = Rc::downgrade(vm);
-    metatable.raw_set("__index", method(lua, &weak, index)?)?;
-    metatable.raw_set("__newindex", method(lua, &weak, new_index)?)?;
-    metatable.raw_set("__len", method(lua, &weak, length)?)?;
-    metatable.raw_set("__tostring", method(lua, &weak, to_string)?)?;
-    metatable.raw_set("__name", "JsObject")?;
-    Ok(())
+    let weak = &vm.this;
+    let filled = (|| {
+        metatable.raw_set("__index", method(lua, weak, index)?)?;
+        metatable.raw_set("__newindex", method(lua, weak, new_index)?)?;
+        metatable.raw_set("__len", method(lua, weak, length)?)?;
+        metatable.raw_set("__tostring", method(lua, weak, to_string)?)?;
+        metatable.raw_set("__name", "JsObject")
+    })();
+    if filled.is_err() {
+        // Out of memory half-way: forget the metatable, so that the next proxy tries again.
+        let entry = core.enter()?;
+        // SAFETY: L is live; clearing an existing registry key allocates nothing.
+        unsafe {
+            lua_pushnil(entry.L);
+            lua_rawsetp(entry.L, LUA_REGISTRYINDEX, proxy_key());
+        }
+    }
+    filled
 }
 
 /// A metamethod: `body` gets the VM, the thread, the proxied object and the argument count.
@@ -91,6 +110,7 @@ fn to_string(vm: &VmInner, L: *mut lua_State, object: &JsValue, _: c_int) -> Res
 
 /// The proxy of `object` as a Lua value.
 pub(crate) fn proxy(vm: &VmInner, object: JsValue) -> Result<Value> {
+    ensure_metatable(vm)?;
     let core = vm.lua.core();
     let entry = core.enter()?;
     userdata::push_owned(core, entry.L, object, proxy_key())?;

@@ -63,7 +63,6 @@ impl LuaVm {
             refs: JsRefs::new(),
             this: this.clone(),
         });
-        host::open(&inner).map_err(|e| errors::to_js(&inner, e))?;
         Ok(LuaVm { inner })
     }
 
