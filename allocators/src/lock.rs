@@ -32,16 +32,24 @@ impl<T> Lock<T> {
     }
 
     /// Runs `f` with exclusive access to the value. `f` must not use this lock again.
+    ///
+    /// The flag is cleared by a guard, so a panic that unwinds (or, in a build with exception
+    /// handling, an exception crossing `f`) does not leave the lock held forever.
     #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
     pub(crate) fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        struct Unlock<'a>(&'a Flag);
+        impl Drop for Unlock<'_> {
+            fn drop(&mut self) {
+                self.0.set(false);
+            }
+        }
         assert!(
             !self.busy.replace(true),
             "lua-allocators: re-entrant use of a process-wide lock"
         );
+        let _unlock = Unlock(&self.busy);
         // SAFETY: `busy` was false, so no other `&mut T` exists (single thread, no re-entry).
-        let r = f(unsafe { &mut *self.value.get() });
-        self.busy.set(false);
-        r
+        f(unsafe { &mut *self.value.get() })
     }
 
     /// Runs `f` with exclusive access to the value. `f` must not use this lock again.

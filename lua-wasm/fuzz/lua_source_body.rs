@@ -13,7 +13,7 @@ pub const INSTRUCTION_LIMIT: u32 = 500_000;
 /// under `Checked`, and panics on any broken guarantee. Any Lua error is a fine outcome.
 pub fn run(data: &[u8]) {
     let source = String::from_utf8_lossy(data);
-    let options = Options { memory_limit: MEMORY_LIMIT, instruction_limit: INSTRUCTION_LIMIT };
+    let options = Options { memory_limit: MEMORY_LIMIT, instruction_limit: INSTRUCTION_LIMIT, ..Options::default() };
     let lua = Lua::with_backend(Checked::new(SelectedBackend::default()), options).expect("a state opens under the limits");
     let _ = lua.exec(&source, Some("fuzz"));
     let _ = lua.take_output();

@@ -3,8 +3,22 @@
 export interface LuaVmOptions {
   /** Bytes the VM may hold at once (values converted from JS count too); 0 or absent = no limit. */
   memoryLimit?: number;
-  /** Lua instructions allowed per call into Lua (run, call, a Lua function called from JS, ...); 0 or absent = no limit. */
+  /**
+   * Lua instructions allowed per call into Lua (run, call, a Lua function called from JS, ...),
+   * counted over every coroutine; 0 or absent = no limit. Checked every 1,000 instructions.
+   */
   instructionLimit?: number;
+  /**
+   * Milliseconds allowed per call into Lua; 0 or absent = no limit. Checked every 1,000
+   * instructions and every 16 calls, so loops of expensive library calls end too; one long call
+   * into C (a pattern that backtracks heavily) is not interrupted.
+   */
+  timeLimit?: number;
+  /**
+   * Trusted code may load binary chunks and set `__gc` metamethods, whose finalizers Lua runs
+   * outside every limit. Default false: `load` takes text only and `setmetatable` refuses `__gc`.
+   */
+  trusted?: boolean;
 }
 
 export interface MemoryStats {
@@ -21,7 +35,7 @@ export interface MemoryStats {
 }
 
 /** What failed: matches the Rust crate's `ErrorKind`. */
-export type LuaErrorKind = "syntax" | "runtime" | "memory" | "instructionLimit" | "handler" | "conversion" | "closed";
+export type LuaErrorKind = "syntax" | "runtime" | "memory" | "instructionLimit" | "timeLimit" | "handler" | "conversion" | "closed";
 
 /**
  * A Lua error, thrown by every method that runs Lua: `name` is "LuaError", `message` is what
@@ -90,6 +104,8 @@ export class LuaVm {
   setMemoryLimit(bytes: number): void;
   /** Instructions per call into Lua, 0 = none. */
   setInstructionLimit(instructions: number): void;
+  /** Milliseconds per call into Lua, 0 = none. */
+  setTimeLimit(milliseconds: number): void;
   /** Runs a full garbage collection. */
   collectGarbage(): void;
   /** Compiles `source` now (throwing its syntax error as a LuaError) and makes `require(name)` run it. */

@@ -35,7 +35,7 @@ function guarded(call) {
 class LuaVm {
   #inner;
 
-  /** @param {{memoryLimit?: number, instructionLimit?: number}} [options] bytes and instructions, 0 = none */
+  /** @param {{memoryLimit?: number, instructionLimit?: number, timeLimit?: number, trusted?: boolean}} [options] bytes, instructions and milliseconds per call (0 = none); trusted allows binary chunks and __gc */
   constructor(options) {
     this.#inner = guarded(() => new raw.LuaVm(options));
   }
@@ -98,6 +98,11 @@ class LuaVm {
   /** Instructions per call, 0 = none. */
   setInstructionLimit(instructions) {
     return guarded(() => this.#vm().setInstructionLimit(instructions));
+  }
+
+  /** Milliseconds per call, 0 = none. */
+  setTimeLimit(milliseconds) {
+    return guarded(() => this.#vm().setTimeLimit(milliseconds));
   }
 
   /** Runs a full garbage collection. */

@@ -1,8 +1,9 @@
 #![allow(non_snake_case)]
 
 //! [`Chunk`]: Lua source on its way to running (`lua.load(code).name("app.lua").eval()`), and
-//! the one place source is compiled. Only text chunks load: Lua does not verify bytecode, and
-//! crafted bytecode can corrupt the memory that every state of the module shares.
+//! the one place source is compiled. Only text chunks load, unless the state is trusted: Lua
+//! does not verify bytecode, and crafted bytecode can corrupt the memory that every state of the
+//! module shares.
 
 use crate::convert::{FromLuaMulti, IntoLuaMulti};
 use crate::error::{ErrorKind, LuaError, Result};
@@ -112,7 +113,8 @@ fn load_named(core: &Core, L: *mut lua_State, code: &[u8], name: &CString) -> Re
         if lua_checkstack(L, 1) == 0 {
             return Err(LuaError::memory("stack overflow (cannot grow the Lua stack)"));
         }
-        luaL_loadbufferx(L, code.as_ptr().cast(), code.len(), name.as_ptr(), c"t".as_ptr())
+        let mode = if core.trusted { c"bt" } else { c"t" };
+        luaL_loadbufferx(L, code.as_ptr().cast(), code.len(), name.as_ptr(), mode.as_ptr())
     };
     if status == LUA_OK {
         return Ok(());

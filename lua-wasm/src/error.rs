@@ -16,6 +16,8 @@ pub enum ErrorKind {
     Memory,
     /// The per-call instruction limit was reached.
     InstructionLimit,
+    /// The per-call time limit was reached.
+    TimeLimit,
     /// The error handler itself failed.
     Handler,
     /// A value could not be converted (wrong type, out of range, nested too deeply).
@@ -32,6 +34,7 @@ impl ErrorKind {
             ErrorKind::Runtime => "runtime",
             ErrorKind::Memory => "memory",
             ErrorKind::InstructionLimit => "instructionLimit",
+            ErrorKind::TimeLimit => "timeLimit",
             ErrorKind::Handler => "handler",
             ErrorKind::Conversion => "conversion",
             ErrorKind::Closed => "closed",

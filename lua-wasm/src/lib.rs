@@ -36,6 +36,7 @@ mod function;
 mod js;
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 mod js_bench;
+mod limits;
 mod lua;
 mod output;
 mod protected;

@@ -23,8 +23,15 @@ use std::rc::Rc;
 pub struct Options {
     /// Bytes the state may hold at once (0: no limit).
     pub memory_limit: usize,
-    /// Lua VM instructions allowed per call into Lua (0: no limit; at most [`MAX_INSTRUCTION_LIMIT`]).
+    /// Lua VM instructions allowed per call into Lua, counted over every coroutine (0: no
+    /// limit; at most [`MAX_INSTRUCTION_LIMIT`]). Checked every 1,000 instructions.
     pub instruction_limit: u32,
+    /// Milliseconds allowed per call into Lua (0: no limit), checked every 1,000 instructions
+    /// and every 16 function calls; one long call into C is not interrupted.
+    pub time_limit_ms: u32,
+    /// Trusted code may load binary chunks and set `__gc` metamethods (whose finalizers run
+    /// outside the limits). Off by default.
+    pub trusted: bool,
 }
 
 /// The largest instruction limit (Lua's count hook takes a C `int`).
@@ -62,7 +69,7 @@ impl Lua {
         }
         let allocator = OwnedAllocator::new(backend, options.memory_limit);
         let (alloc, ud) = allocator.lua_alloc();
-        let core = Rc::new(Core::new(allocator, options.instruction_limit));
+        let core = Rc::new(Core::new(allocator, &options));
         // SAFETY: the allocator's userdata lives in the Core, which outlives the state.
         let raw = unsafe { lua_newstate(alloc, ud) };
         if raw.is_null() {
@@ -276,6 +283,11 @@ impl Lua {
             unsafe { lua_gc(L, LUA_GCCOLLECT) };
             0
         })
+    }
+
+    /// Changes the per-call time limit in milliseconds (0: none); it applies from the next call.
+    pub fn set_time_limit(&self, milliseconds: u32) {
+        self.core.time_limit_ms.set(milliseconds);
     }
 
     /// Whether Lua code is running now (true inside a Rust function called from Lua).

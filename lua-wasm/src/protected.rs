@@ -43,9 +43,19 @@ pub(crate) unsafe fn open_body(L: *mut lua_State) -> c_int {
         lua_getglobal(L, c"debug".as_ptr());
         lua_pushcclosure(L, debug_sethook, 0);
         lua_setfield(L, -2, c"sethook".as_ptr());
-        lua_getglobal(L, c"load".as_ptr());
-        lua_pushcclosure(L, load_text_only, 1);
-        lua_setglobal(L, c"load".as_ptr());
+        if !core_of(L).trusted {
+            lua_getglobal(L, c"load".as_ptr());
+            lua_pushcclosure(L, load_text_only, 1);
+            lua_setglobal(L, c"load".as_ptr());
+            // Lua runs `__gc` finalizers with hooks off, where no limit can stop them.
+            lua_getglobal(L, c"setmetatable".as_ptr());
+            lua_pushcclosure(L, setmetatable_without_gc, 1);
+            lua_setglobal(L, c"setmetatable".as_ptr());
+            lua_getglobal(L, c"debug".as_ptr());
+            lua_getfield(L, -1, c"setmetatable".as_ptr());
+            lua_pushcclosure(L, setmetatable_without_gc, 1);
+            lua_setfield(L, -2, c"setmetatable".as_ptr());
+        }
         lua_pushcclosure(L, xpcall_guarded, 0);
         lua_setglobal(L, c"xpcall".as_ptr());
         lua_settop(L, 0);
@@ -102,6 +112,29 @@ unsafe extern "C-unwind" fn load_text_only(L: *mut lua_State) -> c_int {
     }
 }
 
+/// `setmetatable` (and `debug.setmetatable`) refusing a metatable with a `__gc` field: Lua
+/// runs finalizers with hooks off, so a looping one could never be stopped. Only a field present
+/// when the metatable is set marks an object for finalization, so adding it later does nothing.
+/// Upvalue 1: the original function.
+unsafe extern "C-unwind" fn setmetatable_without_gc(L: *mut lua_State) -> c_int {
+    // SAFETY: L is valid with the function's arguments; "__gc" is a NUL-terminated literal.
+    unsafe {
+        if lua_type(L, 2) == LUA_TTABLE {
+            lua_pushstring(L, c"__gc".as_ptr());
+            let has_gc = lua_rawget(L, 2) != LUA_TNIL;
+            lua_settop(L, -2);
+            if has_gc {
+                return luaL_error(L, c"__gc metamethods are not available to untrusted code (option trusted)".as_ptr());
+            }
+        }
+        let count = lua_gettop(L);
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_insert(L, 1);
+        lua_callk(L, count, LUA_MULTRET, 0, None);
+        lua_gettop(L)
+    }
+}
+
 /// `xpcall` whose message handler is skipped once the instruction limit has been hit in the
 /// current call. Lua runs the message handler of an error raised by a hook with hooks disabled,
 /// so a handler that loops (`xpcall(f, function() while true do end end)`) would never be
@@ -140,7 +173,7 @@ unsafe extern "C-unwind" fn finish_xpcall(L: *mut lua_State, status: c_int, extr
 unsafe extern "C-unwind" fn guarded_handler(L: *mut lua_State) -> c_int {
     // SAFETY: L is a state created by `Lua`, with the error object at 1.
     unsafe {
-        if core_of(L).limit_hit.get() {
+        if core_of(L).limit_hit.get().is_some() {
             lua_settop(L, 1);
             return 1;
         }
@@ -177,18 +210,3 @@ pub(crate) unsafe extern "C-unwind" fn warn(ud: *mut core::ffi::c_void, message:
         }
     }
 }
-
-/// Count hook behind the instruction limit. Once hit, it fires on every instruction, so a
-/// script that catches the error with `pcall` cannot keep running.
-pub(crate) unsafe extern "C-unwind" fn instruction_limit_hook(L: *mut lua_State, _ar: *mut lua_Debug) {
-    // SAFETY: L is a state created by `Lua`.
-    let core = unsafe { core_of(L) };
-    let limit = lua_Integer::from(core.instruction_limit.get());
-    core.limit_hit.set(true);
-    // SAFETY: L is valid; `%I` takes a lua_Integer.
-    unsafe {
-        lua_sethook(L, Some(instruction_limit_hook), LUA_MASKCOUNT, 1);
-        luaL_error(L, c"instruction limit of %I exceeded".as_ptr(), limit);
-    }
-}
-

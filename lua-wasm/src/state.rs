@@ -10,6 +10,18 @@
 //! So every Lua API call that can raise runs inside [`Core::protect`], whose closure keeps its
 //! owned values in the caller's frame and only borrows them, and errors that Rust code raises
 //! into Lua are raised by the C trampoline after the Rust frames have returned (`callback.rs`).
+//!
+//! What that relies on: a Lua error does cross the few Rust frames that run inside Lua (the
+//! protected-call trampoline, callbacks' `trampoline`, hooks and library overrides), which hold
+//! only references and raw pointers. Natively that is a `longjmp` over frames without
+//! destructors. On wasm32 it is a thrown wasm exception, and Rust must be compiled without
+//! landing pads (no `exception-handling` target feature), else a Rust frame could catch or
+//! clean up for a foreign exception: the compile error below keeps that assumption checked.
+
+#[cfg(all(target_arch = "wasm32", target_feature = "exception-handling"))]
+compile_error!(
+    "lua-wasm assumes Rust frames on wasm32 have no landing pads (Lua errors are wasm exceptions that cross them): build without the exception-handling target feature"
+);
 
 use crate::allocator::OwnedAllocator;
 use crate::error::{ErrorKind, LuaError, Result};
@@ -33,8 +45,18 @@ pub(crate) struct Core {
     close_pending: Cell<bool>,
     /// Instructions allowed per top-level call into Lua (0: no limit).
     pub instruction_limit: Cell<u32>,
-    /// Set by the count hook when the limit was reached during the current call.
-    pub limit_hit: Cell<bool>,
+    /// Milliseconds allowed per top-level call into Lua (0: no limit).
+    pub time_limit_ms: Cell<u32>,
+    /// Binary chunks and `__gc` metamethods are allowed (the `trusted` option).
+    pub trusted: bool,
+    /// Instructions left in the current call, shared by every thread (see `limits.rs`).
+    pub budget: Cell<i64>,
+    /// When the current call must end (`now_ms` scale; infinite without a time limit).
+    pub deadline: Cell<f64>,
+    /// Call events seen by the hook (the clock is read on every few).
+    pub hook_calls: Cell<u32>,
+    /// Which limit the current call reached, if any.
+    pub limit_hit: Cell<Option<ErrorKind>>,
     /// Traceback of the last runtime error, written by the message handler.
     pub traceback: RefCell<String>,
     /// Warnings reach the output (Lua's `warn('@on')`; off at start, as in `lua.c`).
@@ -64,14 +86,19 @@ struct Raised {
 pub(crate) type ProtectedFn<'a> = dyn FnMut(*mut lua_State) -> c_int + 'a;
 
 impl Core {
-    pub fn new(allocator: OwnedAllocator, instruction_limit: u32) -> Self {
+    pub fn new(allocator: OwnedAllocator, options: &crate::Options) -> Self {
         Core {
             main: Cell::new(core::ptr::null_mut()),
             current: Cell::new(core::ptr::null_mut()),
             depth: Cell::new(0),
             close_pending: Cell::new(false),
-            instruction_limit: Cell::new(instruction_limit),
-            limit_hit: Cell::new(false),
+            instruction_limit: Cell::new(options.instruction_limit),
+            time_limit_ms: Cell::new(options.time_limit_ms),
+            trusted: options.trusted,
+            budget: Cell::new(i64::MAX),
+            deadline: Cell::new(f64::INFINITY),
+            hook_calls: Cell::new(0),
+            limit_hit: Cell::new(None),
             traceback: RefCell::new(String::new()),
             warnings_on: Cell::new(false),
             warning_continues: Cell::new(false),
@@ -125,9 +152,8 @@ impl Core {
         }
         let L = self.current();
         if self.depth.get() == 0 {
-            self.limit_hit.set(false);
             self.traceback.borrow_mut().clear();
-            self.arm_instruction_limit();
+            self.arm_limits();
         }
         self.depth.set(self.depth.get() + 1);
         // SAFETY: L is a live thread of this state.
@@ -135,16 +161,9 @@ impl Core {
         Ok(Entry { core: self, L, top, _redirect: output::redirect(self) })
     }
 
-    /// (Re)starts the count hook on the main thread with the full budget, or removes it.
-    pub fn arm_instruction_limit(&self) {
-        let L = self.main.get();
-        // SAFETY: L is the live main thread; lua_sethook never raises.
-        unsafe {
-            match self.instruction_limit.get() {
-                0 => lua_sethook(L, None, 0, 0),
-                limit => lua_sethook(L, Some(protected::instruction_limit_hook), LUA_MASKCOUNT, limit as c_int),
-            }
-        }
+    /// The main thread (null once closed).
+    pub fn main_thread(&self) -> *mut lua_State {
+        self.main.get()
     }
 
     /// Runs `body` under `lua_pcall` on `L` with the `nargs` values on top as its arguments.
@@ -219,8 +238,7 @@ impl Core {
             LUA_ERRMEM => ErrorKind::Memory,
             LUA_ERRERR => ErrorKind::Handler,
             LUA_ERRSYNTAX => ErrorKind::Syntax,
-            _ if self.limit_hit.get() => ErrorKind::InstructionLimit,
-            _ => ErrorKind::Runtime,
+            _ => self.limit_hit.get().unwrap_or(ErrorKind::Runtime),
         };
         let message = self.stringify_top(L);
         let value = self.error_value(L);
@@ -244,9 +262,11 @@ impl Core {
             if lua_type(L, -1) != LUA_TNUMBER {
                 lua_settop(L, -2);
             }
-            // A fresh instruction budget for `__tostring` (the spent one would fail it at once;
-            // none would let a `__tostring` that never returns hang the error path).
-            self.arm_instruction_limit();
+            // Fresh limits for `__tostring` (the spent ones would fail it at once; none would
+            // let a `__tostring` that never returns hang the error path), then the call's own
+            // again, so that errors raised on purpose cannot refill the budget.
+            let saved = (self.budget.get(), self.deadline.get(), self.limit_hit.get());
+            self.arm_limits();
             lua_pushvalue(L, -1);
             let mut text = None;
             let result = self.protect(L, 1, 0, &mut |L| {
@@ -255,6 +275,10 @@ impl Core {
                 text = Some(String::from_utf8_lossy(core::slice::from_raw_parts(bytes.cast(), len)).into_owned());
                 0
             });
+            self.budget.set(saved.0);
+            self.deadline.set(saved.1);
+            self.limit_hit.set(saved.2);
+            self.set_hook(self.main_thread(), if saved.2.is_some() { 1 } else { self.granularity() });
             match (result, text) {
                 (Ok(()), Some(text)) => text,
                 _ => fallback,
@@ -462,6 +486,8 @@ impl Core {
         }
         self.raised.borrow_mut().clear();
         {
+            // Finalizers run now, under fresh limits, with their output here.
+            self.arm_limits();
             let _redirect = output::redirect(self);
             self.depth.set(self.depth.get() + 1);
             // SAFETY: L is the live main thread, closed once (main is cleared below).

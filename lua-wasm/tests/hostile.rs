@@ -12,7 +12,12 @@ const MEMORY: usize = 2 << 20;
 const INSTRUCTIONS: u32 = 1_000_000;
 
 fn limited() -> Lua {
-    Lua::new(Options { memory_limit: MEMORY, instruction_limit: INSTRUCTIONS }).expect("state opens")
+    Lua::new(Options { memory_limit: MEMORY, instruction_limit: INSTRUCTIONS, ..Options::default() }).expect("state opens")
+}
+
+/// As `limited`, with `__gc` allowed (finalizers run outside the limits).
+fn trusted() -> Lua {
+    Lua::new(Options { memory_limit: MEMORY, instruction_limit: INSTRUCTIONS, trusted: true, ..Options::default() }).expect("state opens")
 }
 
 fn err(lua: &Lua, code: &str) -> LuaError {
@@ -179,7 +184,7 @@ fn binary_chunks_are_refused() {
 
 #[test]
 fn errors_in_gc_are_warnings() {
-    let lua = limited();
+    let lua = trusted();
     // Lua 5.4 turns an error in __gc into a warning; warnings are off until "@on".
     assert_eq!(ok(&lua, "setmetatable({}, {__gc = function() error('in gc') end}) collectgarbage() return 'after'"), "after");
     assert_eq!(lua.take_output(), "");
@@ -191,7 +196,7 @@ fn errors_in_gc_are_warnings() {
     assert_eq!(lua.take_output(), "Lua warning: two parts\n");
     // A finalizer that allocates without end is stopped by the memory limit (its error is a
     // warning). One that loops without allocating is not stopped: Lua runs finalizers with hooks
-    // off, so the instruction limit cannot reach them (see README, Security).
+    // off, so the instruction limit cannot reach them; hence `__gc` only for trusted code.
     ok(&lua, "warn('@on') setmetatable({}, {__gc = function() local t = {} while true do t[#t + 1] = {} end end}) collectgarbage()");
     assert!(lua.take_output().contains("not enough memory"));
     ok(&lua, "leftover = setmetatable({}, {__gc = function() error('at close') end})");
@@ -332,7 +337,7 @@ fn collectgarbage_in_every_mode() {
     assert_contains(&err(&lua, "collectgarbage('bogus')"), "invalid option 'bogus'");
     // Inside a finalizer, collection is refused (fail, that is nil), not recursive.
     assert_eq!(
-        ok(&lua, "local r = 'unset' setmetatable({}, {__gc = function() r = tostring(collectgarbage('step')) end}) collectgarbage() return r"),
+        ok(&trusted(), "local r = 'unset' setmetatable({}, {__gc = function() r = tostring(collectgarbage('step')) end}) collectgarbage() return r"),
         "nil"
     );
     // Stopped collector and generational mode still meet the memory limit.
@@ -369,5 +374,96 @@ fn instruction_limit_cannot_be_removed_from_lua() {
     let coroutine = err(&lua, "local co = coroutine.create(function() while true do end end) debug.sethook(co) coroutine.resume(co) error('resumed')");
     assert!(matches!(coroutine.kind, ErrorKind::Runtime | ErrorKind::InstructionLimit), "{coroutine:?}");
     assert!(ok(&lua, "return debug.gethook()").starts_with("external hook"), "the limit's hook is in place");
+    usable(&lua);
+}
+
+/// Runs `code` under a 1M-instruction limit and expects it to stop with `kind`, the state
+/// answering afterwards.
+fn stops(lua: &Lua, code: &str, kind: ErrorKind) {
+    let error = err(lua, code);
+    assert_eq!(error.kind, kind, "{code}: {error:?}");
+    assert_eq!(ok(lua, "return 1 + 1"), "2", "usable after {code}");
+}
+
+#[test]
+fn no_coroutine_escapes_the_instruction_limit() {
+    let lua = limited();
+    for code in [
+        "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
+        "while true do pcall(coroutine.wrap(function() while true do end end)) end",
+        "while true do pcall(coroutine.wrap(function() coroutine.resume(coroutine.create(function() while true do end end)) end)) end",
+        "while true do local co = coroutine.wrap(function() while true do coroutine.yield() end end) for i = 1, 10 do co() end end",
+        "while true do xpcall(function() while true do end end, function() return 'handled' end) end",
+        "while true do pcall(function() local x <close> = setmetatable({}, {__close = function() while true do end end}) error('x') end) end",
+        "while true do pcall(error, setmetatable({}, {__tostring = function() while true do end end})) end",
+    ] {
+        stops(&lua, code, ErrorKind::InstructionLimit);
+    }
+}
+
+#[test]
+fn coroutines_made_before_the_limit_are_counted() {
+    let lua = Lua::new(Options::default()).unwrap();
+    ok(&lua, "spin = coroutine.wrap(function() while true do end end)");
+    lua.set_instruction_limit(100_000).unwrap();
+    stops(&lua, "spin()", ErrorKind::InstructionLimit);
+    ok(&lua, "again = coroutine.create(function() while true do end end)");
+    // A coroutine that hit the limit in one call runs under a fresh budget in the next.
+    stops(&lua, "coroutine.resume(again) error('escaped')", ErrorKind::InstructionLimit);
+    stops(&lua, "coroutine.resume(again) while true do end", ErrorKind::InstructionLimit);
+}
+
+#[test]
+fn the_time_limit_ends_loops_of_expensive_calls() {
+    let lua = Lua::new(Options { time_limit_ms: 200, memory_limit: MEMORY, ..Options::default() }).unwrap();
+    // Few instructions, much time: each call fails for lack of memory and is caught.
+    stops(&lua, "while true do pcall(string.rep, 'x', 1e7) end", ErrorKind::TimeLimit);
+    stops(&lua, "while true do end", ErrorKind::TimeLimit);
+    stops(&lua, "while true do coroutine.resume(coroutine.create(function() while true do end end)) end", ErrorKind::TimeLimit);
+    assert!(err(&lua, "while true do end").message.contains("time limit of 200 ms exceeded"));
+    lua.set_time_limit(0);
+    assert_eq!(ok(&lua, "local n = 0 for i = 1, 1e6 do n = n + 1 end return n"), "1000000");
+}
+
+#[test]
+fn untrusted_code_cannot_set_finalizers() {
+    let lua = limited();
+    for code in [
+        "setmetatable({}, {__gc = function() while true do end end})",
+        "setmetatable({}, {__gc = true})",
+        "debug.setmetatable({}, {__gc = function() end})",
+    ] {
+        assert_contains(&err(&lua, code), "__gc metamethods are not available to untrusted code");
+    }
+    // Adding the field afterwards marks nothing for finalization: the function never runs.
+    ok(&lua, "ran = false local mt = {} setmetatable({}, mt) mt.__gc = function() ran = true while true do end end collectgarbage() collectgarbage()");
+    assert_eq!(ok(&lua, "return ran"), "false");
+    assert_eq!(ok(&lua, "return getmetatable(setmetatable({}, {__index = {x = 1}})).__index.x"), "1", "other metatables work");
+    assert!(ok(&lua, "return select(2, load(string.dump(function() end)))").contains("attempt to load a binary chunk"));
+}
+
+#[test]
+fn trusted_code_may_load_binary_chunks() {
+    let lua = trusted();
+    assert_eq!(ok(&lua, "return load(string.dump(function() return 'from bytecode' end))()"), "from bytecode");
+    assert_eq!(ok(&lua, "local ran = false setmetatable({}, {__gc = function() ran = true end}) collectgarbage() return ran"), "true");
+}
+
+#[test]
+fn finalizer_output_at_close_stays_with_its_state() {
+    let first = trusted();
+    let second = limited();
+    ok(&first, "leftover = setmetatable({}, {__gc = function() print('first finalized') end})");
+    ok(&second, "print('second')");
+    drop(first);
+    assert_eq!(second.take_output(), "second\n", "nothing of the first state's close");
+}
+
+#[test]
+fn sorting_with_a_bad_comparator() {
+    let lua = limited();
+    assert_contains(&err(&lua, "local t = {} for i = 1, 100 do t[i] = i % 7 end table.sort(t, function(a, b) return true end)"), "invalid order function");
+    stops(&lua, "local t = {} for i = 1, 1000 do t[i] = i end table.sort(t, function(a, b) while true do end end)", ErrorKind::InstructionLimit);
+    assert_contains(&err(&lua, "table.sort({3, 1, 2}, function(a, b) error('cmp') end)"), "cmp");
     usable(&lua);
 }

@@ -328,3 +328,19 @@ fn globals_get_set_call() {
     let missing = vm.call("nope", Array::new()).unwrap_err();
     assert!(get(&missing, "message").as_string().unwrap().contains("attempt to call a nil value"), "{missing:?}");
 }
+
+#[test]
+fn time_limit_and_trusted_options() {
+    let vm = LuaVm::new(js("{ timeLimit: 100 }")).unwrap();
+    let error = vm.run("while true do pcall(string.rep, 'x', 1e6) end", None).unwrap_err();
+    assert_eq!(get(&error, "kind"), "timeLimit", "{error:?}");
+    assert_eq!(vm.run("return 1 + 1", None).unwrap(), 2);
+    vm.set_time_limit(0.into()).unwrap();
+    let refused = vm.run("setmetatable({}, {__gc = function() end})", None).unwrap_err();
+    assert!(get(&refused, "message").as_string().unwrap().contains("__gc metamethods are not available"), "{refused:?}");
+    let trusted = LuaVm::new(js("{ trusted: true, instructionLimit: 100000 }")).unwrap();
+    assert_eq!(trusted.run("return load(string.dump(function() return 7 end))()", None).unwrap(), 7);
+    let spin = trusted.run("while true do coroutine.resume(coroutine.create(function() while true do end end)) end", None).unwrap_err();
+    assert_eq!(get(&spin, "kind"), "instructionLimit");
+    assert!(LuaVm::new(js("{ trusted: 'yes' }")).err().unwrap().is_instance_of::<js_sys::TypeError>());
+}

@@ -139,7 +139,7 @@ fn probe(mode: FailMode) -> Probe {
 }
 
 fn open(mode: FailMode, memory_limit: usize) -> Result<Lua, LuaError> {
-    Lua::with_backend(probe(mode), Options { memory_limit, instruction_limit: INSTRUCTIONS })
+    Lua::with_backend(probe(mode), Options { memory_limit, instruction_limit: INSTRUCTIONS, ..Options::default() })
 }
 
 /// Allocating requests the probe has seen so far.

@@ -14,6 +14,11 @@ fn lua() -> Lua {
     Lua::new(Options::default()).expect("state opens")
 }
 
+/// A state where `__gc` metamethods are allowed.
+fn trusted_lua() -> Lua {
+    Lua::new(Options { trusted: true, ..Options::default() }).expect("state opens")
+}
+
 /// Asserts that the Lua expression `code` is `true` (exactly, not merely truthy).
 #[track_caller]
 fn check(lua: &Lua, code: &str) {
@@ -891,7 +896,8 @@ fn panics_in_rust_functions_become_lua_errors() {
 /// value, or another userdata given the same metatable, in its place. None of it may crash.
 #[test]
 fn lua_code_cannot_release_or_forge_a_rust_function() {
-    let lua = lua();
+    // Trusted: `debug.setmetatable` with a metatable that has `__gc` is refused otherwise.
+    let lua = trusted_lua();
     let data = Rc::new(vec![1i64, 2, 3]);
     let captured = data.clone();
     let sum = lua.create_function(move |_, ()| Ok(captured.iter().sum::<i64>())).unwrap();
@@ -1344,7 +1350,7 @@ fn output_bytes_are_exact() {
 
 #[test]
 fn functions_in_finalizers_and_across_states() {
-    let lua = lua();
+    let lua = trusted_lua();
     let finalized = Rc::new(Cell::new(0));
     let count = finalized.clone();
     let on_gc = lua

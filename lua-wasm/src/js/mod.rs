@@ -35,7 +35,8 @@ pub fn backend_name() -> String {
     crate::SelectedBackend::default().name().to_owned()
 }
 
-/// A Lua 5.4 state. `new LuaVm({ memoryLimit, instructionLimit })`, both optional, 0 = none.
+/// A Lua 5.4 state. `new LuaVm({ memoryLimit, instructionLimit, timeLimit, trusted })`, all
+/// optional; limits 0 = none.
 #[wasm_bindgen]
 pub struct LuaVm {
     inner: Rc<VmInner>,
@@ -163,6 +164,14 @@ impl LuaVm {
     pub fn set_instruction_limit(&self, instructions: JsValue) -> std::result::Result<(), JsValue> {
         let limit = options::count("setInstructionLimit(instructions)", &instructions, f64::from(crate::MAX_INSTRUCTION_LIMIT))?;
         self.inner.lua.set_instruction_limit(limit as u32).map_err(|e| errors::to_js(&self.inner, e))
+    }
+
+    /// Changes the time limit per call in milliseconds (0 = none).
+    #[wasm_bindgen(js_name = setTimeLimit)]
+    pub fn set_time_limit(&self, milliseconds: JsValue) -> std::result::Result<(), JsValue> {
+        let limit = options::count("setTimeLimit(milliseconds)", &milliseconds, f64::from(u32::MAX))?;
+        self.inner.lua.set_time_limit(limit as u32);
+        Ok(())
     }
 
     /// Runs a full garbage collection.

@@ -6,7 +6,7 @@ use crate::{MAX_INSTRUCTION_LIMIT, Options};
 use js_sys::{Object, RangeError, Reflect, TypeError};
 use wasm_bindgen::{JsCast, JsValue};
 
-const KNOWN: [&str; 2] = ["memoryLimit", "instructionLimit"];
+const KNOWN: [&str; 4] = ["memoryLimit", "instructionLimit", "timeLimit", "trusted"];
 
 pub(crate) fn parse(options: &JsValue) -> Result<Options, JsValue> {
     if options.is_undefined() || options.is_null() {
@@ -25,6 +25,8 @@ pub(crate) fn parse(options: &JsValue) -> Result<Options, JsValue> {
     Ok(Options {
         memory_limit: count("options.memoryLimit", &get("memoryLimit")?, usize::MAX as f64)? as usize,
         instruction_limit: count("options.instructionLimit", &get("instructionLimit")?, f64::from(MAX_INSTRUCTION_LIMIT))? as u32,
+        time_limit_ms: count("options.timeLimit", &get("timeLimit")?, f64::from(u32::MAX))? as u32,
+        trusted: flag("options.trusted", &get("trusted")?)?,
     })
 }
 
@@ -41,4 +43,12 @@ pub(crate) fn count(what: &str, value: &JsValue, max: f64) -> Result<f64, JsValu
     } else {
         Err(RangeError::new(&format!("{what} must be an integer from 0 to {max}, got {n}")).into())
     }
+}
+
+/// A boolean; undefined means false.
+fn flag(what: &str, value: &JsValue) -> Result<bool, JsValue> {
+    if value.is_undefined() {
+        return Ok(false);
+    }
+    value.as_bool().ok_or_else(|| TypeError::new(&format!("{what} must be a boolean")).into())
 }
