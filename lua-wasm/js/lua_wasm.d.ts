@@ -89,6 +89,15 @@ export class LuaVm {
   run(code: string, chunkName?: string): LuaValue;
   /** Runs a text chunk; returns every result, converted, as an Array. */
   runAll(code: string, chunkName?: string): LuaValue[];
+  /**
+   * Runs a text chunk in a coroutine where Lua may wait for promises: `await(p)` (a global) and
+   * `p:await()` (on a promise given to Lua) suspend the chunk until `p` settles and return the
+   * fulfilled value, converted, or raise a Lua error with the rejection (uncaught, this promise
+   * rejects with the original value). Several calls may be pending and interleave at awaits;
+   * synchronous calls work meanwhile. The instruction and time limits count the whole call
+   * (time spent waiting excluded). `free()` rejects pending calls with "this LuaVm has been freed".
+   */
+  runAsync(code: string, chunkName?: string): Promise<LuaValue>;
   /** The global `name`, converted. */
   get(name: string): LuaValue;
   /** Sets the global `name` (undefined/null = nil). */
@@ -121,3 +130,4 @@ export class LuaVm {
 
 /** The allocator backend compiled into this module. */
 export function backendName(): string;
+

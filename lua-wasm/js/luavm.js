@@ -60,6 +60,12 @@ class LuaVm {
     return guarded(() => this.#vm().runAll(code, chunkName));
   }
 
+  /** Runs a text chunk in a coroutine where Lua may await promises (`await(p)`, `p:await()`);
+   * resolves to its first result, converted. */
+  runAsync(code, chunkName) {
+    return guarded(() => this.#vm().runAsync(code, chunkName));
+  }
+
   /** The global `name`, converted. */
   get(name) {
     return guarded(() => this.#vm().get(name));

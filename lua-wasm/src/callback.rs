@@ -14,11 +14,33 @@ use crate::userdata;
 use core::ffi::{c_int, c_void};
 use lua_sys::ffi::*;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use crate::value::MultiValue;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 /// A callback: given the state, the calling thread and the number of arguments (at 1..=n),
-/// it pushes its results and returns how many.
-pub(crate) type Callback = dyn Fn(&Lua, *mut lua_State, c_int) -> Result<c_int>;
+/// it pushes its results and returns how many, or a future for the thread to await.
+pub(crate) type Callback = dyn Fn(&Lua, *mut lua_State, c_int) -> Result<Return>;
+
+/// What a callback asks of its caller.
+pub(crate) enum Return {
+    /// This many results are on top of the stack.
+    Values(c_int),
+    /// Suspend the calling thread until the future is ready (see `async_call.rs`); its values
+    /// become the call's results, its error the call's error.
+    Await(AwaitFuture),
+}
+
+/// What an async function hands to the driver of the thread that called it.
+pub(crate) type AwaitFuture = Pin<Box<dyn Future<Output = Result<MultiValue>>>>;
+
+/// The registry key of the metatable of a yielded future (its address is unique).
+static FUTURE_KEY: u8 = 0;
+
+pub(crate) fn future_key() -> *const c_void {
+    &FUTURE_KEY as *const u8 as *const c_void
+}
 
 /// The registry key of the callbacks' metatable (its address is unique).
 static METATABLE_KEY: u8 = 0;
@@ -35,7 +57,8 @@ pub(crate) unsafe fn open(L: *mut lua_State) {
     // SAFETY: per the contract.
     unsafe {
         userdata::create_metatable::<Rc<Callback>>(L, metatable_key());
-        lua_settop(L, -2);
+        userdata::create_metatable::<Option<AwaitFuture>>(L, future_key());
+        lua_settop(L, -3);
     }
 }
 
@@ -55,23 +78,46 @@ unsafe extern "C-unwind" fn trampoline(L: *mut lua_State) -> c_int {
     // stands between here and the protected call that will catch the error.
     unsafe {
         match run(L) {
-            Some(results) => results,
-            None => lua_error(L),
+            Outcome::Values(results) => results,
+            Outcome::Raise => lua_error(L),
+            Outcome::Await(nargs) => lua_yieldk(L, 1, nargs as lua_KContext, Some(resume_await)),
         }
     }
 }
 
-/// Runs the callback; None when it failed, with the error object pushed.
+/// Continues a callback that awaited, once its thread is resumed with `true, values...` or
+/// `false, error` above the callback's `ctx` arguments.
+unsafe extern "C-unwind" fn resume_await(L: *mut lua_State, _status: c_int, ctx: lua_KContext) -> c_int {
+    // SAFETY: the driver (async_call.rs) resumes with the flag and values described above.
+    unsafe {
+        let flag = ctx as c_int + 1;
+        if lua_toboolean(L, flag) != 0 {
+            lua_gettop(L) - flag
+        } else {
+            lua_error(L)
+        }
+    }
+}
+
+enum Outcome {
+    Values(c_int),
+    /// The error object is on top.
+    Raise,
+    /// The future (a userdata) is on top; the callback had this many arguments.
+    Await(c_int),
+}
+
+/// Runs the callback and says what the trampoline must do.
 ///
 /// # Safety
 /// L is a thread of a state created by `Lua`, running the trampoline with its upvalue.
-unsafe fn run(L: *mut lua_State) -> Option<c_int> {
+unsafe fn run(L: *mut lua_State) -> Outcome {
     // SAFETY: per the contract. The userdata is an upvalue of the running closure, so it (and
     // the callback it owns) stays alive during the call.
     let (core, callback) = unsafe { (core_of(L), userdata::borrow_owned::<Rc<Callback>>(L, lua_upvalueindex(1), metatable_key()).cloned()) };
     let Some(callback) = callback else {
         core.push_error(L, LuaError::runtime("this Rust function has been released"));
-        return None;
+        return Outcome::Raise;
     };
     // A strong count for the call: the callback may drop the state's owner (its close then
     // waits for the outermost call to return, see `Core::close`).
@@ -83,7 +129,11 @@ unsafe fn run(L: *mut lua_State) -> Option<c_int> {
     let outcome = catch_unwind(AssertUnwindSafe(|| callback(lua, L, nargs)));
     core.swap_current(previous);
     let error = match outcome {
-        Ok(Ok(results)) => return Some(results),
+        Ok(Ok(Return::Values(results))) => return Outcome::Values(results),
+        Ok(Ok(Return::Await(future))) => match userdata::push_owned(core, L, Some(future), future_key()) {
+            Ok(()) => return Outcome::Await(nargs),
+            Err(error) => error,
+        },
         Ok(Err(error)) => error,
         Err(panic) => {
             let text = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
@@ -91,5 +141,5 @@ unsafe fn run(L: *mut lua_State) -> Option<c_int> {
         }
     };
     core.push_error(L, error);
-    None
+    Outcome::Raise
 }

@@ -91,6 +91,23 @@ impl<'a> Chunk<'a> {
         })
     }
 
+    /// Runs the chunk as a coroutine that may await Rust async functions
+    /// ([`Lua::create_async_function`]); the future completes with its results. An expression
+    /// is evaluated as in [`eval`](Chunk::eval).
+    pub fn eval_async<R: FromLuaMulti>(self) -> impl std::future::Future<Output = Result<R>> + use<R> {
+        let function = {
+            let name = chunk_name(&self.source, self.name.as_deref());
+            let expression = [b"return ".as_slice(), &self.source].concat();
+            let core = self.lua.core();
+            core.enter().and_then(|entry| {
+                load_named(core, entry.L, &expression, &name).or_else(|_| load_named(core, entry.L, &self.source, &name))?;
+                core.anchor_top(entry.L).map(Function)
+            })
+        };
+        let call = function.map(|f| f.call_async::<(), R>(()));
+        async move { call?.await }
+    }
+
     /// The compiled chunk as a function, to call later.
     pub fn into_function(self) -> Result<Function> {
         let core = self.lua.core();

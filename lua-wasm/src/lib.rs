@@ -27,6 +27,7 @@
 //! `nil, message`), and its clock comes from the host.
 
 mod allocator;
+mod async_call;
 mod callback;
 mod chunk;
 mod convert;

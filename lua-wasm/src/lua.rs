@@ -5,7 +5,7 @@
 //! functions, Rust callbacks) in the style of mlua.
 
 use crate::allocator::{OwnedAllocator, SelectedBackend};
-use crate::callback::{self, Callback};
+use crate::callback::{self, Callback, Return};
 use crate::chunk::{self, AsChunk, Chunk};
 use crate::convert::{FromLuaMulti, IntoLua, IntoLuaMulti};
 use crate::error::{LuaError, Result};
@@ -208,7 +208,7 @@ impl Lua {
             for value in results.iter() {
                 core.push_value(L, value)?;
             }
-            Ok(results.len() as c_int)
+            Ok(Return::Values(results.len() as c_int))
         }))
     }
 

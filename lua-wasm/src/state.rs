@@ -69,6 +69,10 @@ pub(crate) struct Core {
     /// hand back unchanged when the same string object reaches the top.
     raised: RefCell<Vec<Raised>>,
     pub allocator: OwnedAllocator,
+    /// Threads of async calls in progress (see `async_call.rs`), by address.
+    pub async_threads: RefCell<Vec<usize>>,
+    /// Async calls waiting on a future, woken when the state closes so that they fail at once.
+    wakers: RefCell<Vec<std::task::Waker>>,
 }
 
 /// How many errors raised from Rust are remembered per top-level call.
@@ -105,6 +109,8 @@ impl Core {
             output: RefCell::new(Vec::new()),
             raised: RefCell::new(Vec::new()),
             allocator,
+            async_threads: RefCell::new(Vec::new()),
+            wakers: RefCell::new(Vec::new()),
         }
     }
 
@@ -159,6 +165,32 @@ impl Core {
         // SAFETY: L is a live thread of this state.
         let top = unsafe { lua_gettop(L) };
         Ok(Entry { core: self, L, top, _redirect: output::redirect(self) })
+    }
+
+    /// As `enter`, for a step of an async call: a top-level step continues with the budget
+    /// and running time the call had left (`remaining_limits` of the previous step).
+    pub fn enter_resuming(&self, carried: Option<(i64, f64)>) -> Result<Entry<'_>> {
+        let top_level = self.depth.get() == 0;
+        let entry = self.enter()?;
+        if let (true, Some((budget, milliseconds))) = (top_level, carried) {
+            self.budget.set(budget);
+            self.deadline.set(crate::limits::now_ms() + milliseconds);
+        }
+        Ok(entry)
+    }
+
+    /// The instructions and milliseconds the current call has left.
+    pub fn remaining_limits(&self) -> (i64, f64) {
+        let deadline = self.deadline.get();
+        (self.budget.get(), if deadline.is_finite() { deadline - crate::limits::now_ms() } else { f64::INFINITY })
+    }
+
+    /// Wakes `waker` when the state closes.
+    pub fn wake_at_close(&self, waker: std::task::Waker) {
+        let mut wakers = self.wakers.borrow_mut();
+        if !wakers.iter().any(|w| w.will_wake(&waker)) {
+            wakers.push(waker);
+        }
     }
 
     /// The main thread (null once closed).
@@ -496,6 +528,9 @@ impl Core {
         }
         self.main.set(core::ptr::null_mut());
         self.current.set(core::ptr::null_mut());
+        for waker in std::mem::take(&mut *self.wakers.borrow_mut()) {
+            waker.wake();
+        }
     }
 }
 

@@ -58,6 +58,13 @@ pub(crate) unsafe fn borrow_owned<'a, T: 'static>(L: *mut lua_State, index: c_in
     unsafe { block_at::<T>(L, index, key).and_then(|block| (*block).value.as_ref()) }
 }
 
+/// The `T` owned by the userdata at `index`, mutably (same contract as `borrow_owned`, and no
+/// other reference to the value may be alive).
+pub(crate) unsafe fn borrow_owned_mut<'a, T: 'static>(L: *mut lua_State, index: c_int, key: *const c_void) -> Option<&'a mut T> {
+    // SAFETY: per the contract; the value pointer came from Box::into_raw.
+    unsafe { block_at::<T>(L, index, key).and_then(|block| (*block).value.as_mut()) }
+}
+
 /// The block of the userdata at `index` if `push_owned` made it with `key`. Lua code can reach
 /// these userdata (`debug.getupvalue`) and call `__gc` on anything, or give any userdata this
 /// metatable (`debug.setmetatable`): only the key written inside the block is trusted.

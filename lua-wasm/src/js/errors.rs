@@ -15,7 +15,7 @@ pub(crate) fn to_js(vm: &VmInner, error: LuaError) -> JsValue {
         return thrown.clone();
     }
     match error.kind {
-        ErrorKind::Closed => return Error::new(&error.message).into(),
+        ErrorKind::Closed => return Error::new(super::interop::FREED).into(),
         ErrorKind::Conversion => return js_sys::RangeError::new(&error.message).into(),
         _ => {}
     }

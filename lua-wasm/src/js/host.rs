@@ -11,6 +11,7 @@
 use super::to_js;
 use super::to_lua::{ConversionError, Reader};
 use super::{VmInner, interop};
+use crate::callback::Return;
 use crate::error::{LuaError, Result};
 use crate::lua::Lua;
 use crate::userdata;
@@ -76,13 +77,18 @@ fn method(lua: &Lua, vm: &Weak<VmInner>, body: fn(&VmInner, *mut lua_State, &JsV
         let vm = vm.upgrade().ok_or_else(LuaError::closed)?;
         // SAFETY: L is the calling thread; the proxy (argument 1) outlives the call.
         let object = unsafe { proxied(L, 1) }.cloned().ok_or_else(|| LuaError::runtime("a JsObject metamethod was called on another value"))?;
-        body(&vm, L, &object, nargs)
+        body(&vm, L, &object, nargs).map(Return::Values)
     }))
 }
 
 fn index(vm: &VmInner, L: *mut lua_State, object: &JsValue, _: c_int) -> Result<c_int> {
     let key = to_js(vm, L, 2)?;
     let value = Reflect::get(object, &key).map_err(js_exception)?;
+    // `p:await()` on a promise (any thenable without an `await` of its own).
+    if value.is_undefined() && key.as_string().as_deref() == Some("await") && is_thenable(object) {
+        vm.lua.core().push_value(L, &Value::Function(vm.await_function()?))?;
+        return Ok(1);
+    }
     if let Some(function) = value.dyn_ref::<js_sys::Function>() {
         let method = bound_method(vm, function.clone(), object.clone())?;
         vm.lua.core().push_value(L, &Value::Function(method))?;
@@ -108,6 +114,11 @@ fn to_string(vm: &VmInner, L: *mut lua_State, object: &JsValue, _: c_int) -> Res
     push_js(vm, L, &JsValue::from_str(&text))
 }
 
+/// Whether `object` has a `then` method.
+fn is_thenable(object: &JsValue) -> bool {
+    Reflect::get(object, &"then".into()).is_ok_and(|then| then.is_function())
+}
+
 /// The proxy of `object` as a Lua value.
 pub(crate) fn proxy(vm: &VmInner, object: JsValue) -> Result<Value> {
     ensure_metatable(vm)?;
@@ -131,7 +142,7 @@ pub(crate) fn js_function(vm: &VmInner, function: js_sys::Function) -> Result<Fu
     let weak = vm.this.clone();
     vm.lua.create_callback(Box::new(move |_, L, nargs| {
         let vm = weak.upgrade().ok_or_else(LuaError::closed)?;
-        call_js(&vm, L, &function, &JsValue::UNDEFINED, 1, nargs)
+        call_js(&vm, L, &function, &JsValue::UNDEFINED, 1, nargs).map(Return::Values)
     }))
 }
 
@@ -143,7 +154,7 @@ fn bound_method(vm: &VmInner, function: js_sys::Function, object: JsValue) -> Re
         let vm = weak.upgrade().ok_or_else(LuaError::closed)?;
         // SAFETY: L is the calling thread.
         let is_self = nargs >= 1 && unsafe { proxied(L, 1) }.is_some_and(|first| js_sys::Object::is(first, &object));
-        call_js(&vm, L, &function, &object, if is_self { 2 } else { 1 }, nargs)
+        call_js(&vm, L, &function, &object, if is_self { 2 } else { 1 }, nargs).map(Return::Values)
     }))
 }
 
@@ -156,7 +167,7 @@ fn call_js(vm: &VmInner, L: *mut lua_State, function: &js_sys::Function, this: &
 }
 
 /// Converts the Lua value at `index` for JS.
-fn to_js(vm: &VmInner, L: *mut lua_State, index: c_int) -> Result<JsValue> {
+pub(crate) fn to_js(vm: &VmInner, L: *mut lua_State, index: c_int) -> Result<JsValue> {
     let mut values = to_js::convert(vm, L, &[index]).map_err(into_lua_error)?;
     Ok(values.pop().unwrap_or(JsValue::UNDEFINED))
 }
@@ -170,7 +181,7 @@ fn push_js(vm: &VmInner, L: *mut lua_State, value: &JsValue) -> Result<c_int> {
 }
 
 /// A conversion failure inside Lua is a Lua error.
-fn into_lua_error(error: ConversionError) -> LuaError {
+pub(crate) fn into_lua_error(error: ConversionError) -> LuaError {
     match error {
         ConversionError::Range(message) => LuaError::runtime(message),
         ConversionError::Lua(error) => error,

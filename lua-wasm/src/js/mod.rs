@@ -8,6 +8,7 @@
 //! Every method takes `&self`: a JS function called from Lua may call back into the same VM,
 //! and wasm-bindgen refuses re-entry into a `&mut self` method.
 
+mod async_js;
 mod errors;
 mod host;
 mod interop;
@@ -49,6 +50,8 @@ pub(crate) struct VmInner {
     pub id: u32,
     pub refs: JsRefs,
     pub this: Weak<VmInner>,
+    /// `await`, made on first use (see `async_js.rs`).
+    await_function: std::cell::RefCell<Option<crate::Function>>,
 }
 
 #[wasm_bindgen]
@@ -63,6 +66,7 @@ impl LuaVm {
             id: interop::with(|i| i.add_vm(this.clone())),
             refs: JsRefs::new(),
             this: this.clone(),
+            await_function: std::cell::RefCell::new(None),
         });
         Ok(LuaVm { inner })
     }
