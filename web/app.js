@@ -17,6 +17,9 @@ async function loadBackend(name, manifest) {
     now: () => Date.now(),
     describe: (value) => JSON.stringify(value),
   });
+  // For the "Await" example: promises Lua waits for without blocking the page.
+  vm.set("sleep", (ms) => new Promise((resolve) => setTimeout(() => resolve(ms), ms)));
+  vm.set("fetchText", async (url) => (await fetch(url)).text());
   const entry = manifest.backends.find((b) => b.name === name);
   current = { backend: name, module, vm, wasmBytes: entry ? entry.wasmBytes : null };
   $("status").textContent = `${module.backendName()} ready`;
@@ -30,13 +33,15 @@ function append(text, cls) {
   $("output").append(span);
 }
 
-function run() {
+// Runs as an async chunk: Lua may `await` promises (the "Await" example); anything else runs
+// at once, as with vm.run.
+async function run() {
   if (!current) return;
   $("output").textContent = "";
   try {
-    const results = current.vm.runAll($("code").value, "demo");
+    const result = await current.vm.runAsync($("code").value, "demo");
     append(current.vm.takeOutput());
-    if (results.length) append(`→ ${results.map(show).join("\t")}\n`, "result");
+    if (result !== undefined) append(`→ ${show(result)}\n`, "result");
   } catch (e) {
     append(current.vm.takeOutput());
     append(`${e.name}: ${e.message}\n`, "error");

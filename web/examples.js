@@ -8,6 +8,12 @@ local seconds = page.now() // 1000
 print("JS clock says", os.date("!%H:%M:%S UTC", seconds))
 -- Tables go to JS as objects and arrays; the result below is shown as JSON.
 return page.describe({ name = "config", sizes = {1, 2, 3}, nested = { on = true } })`,
+  "Await": `-- Lua waits for JS promises; the page stays responsive meanwhile.
+local waited = await(sleep(300))
+print("slept " .. waited .. " ms")
+local text = fetchText("/hello.txt"):await()
+print("fetched: " .. text)
+return #text`,
   "Binary trees": `local function tree(d)
   if d == 0 then return {} end
   return {tree(d - 1), tree(d - 1)}

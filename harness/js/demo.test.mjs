@@ -51,6 +51,13 @@ test("the demo runs Lua on every backend", async () => {
     assert.match(interop, /JS clock says\t\d\d:\d\d:\d\d UTC/);
     assert.match(interop, /→ \{.*"sizes":\[1,2,3\].*\}/);
 
+    await page.selectOption("#examples", "Await");
+    await page.click("#run");
+    await page.waitForFunction(() => document.querySelector("#output").textContent.includes("fetched:"));
+    const awaited = await page.textContent("#output");
+    assert.match(awaited, /slept 300 ms/);
+    assert.match(awaited, /fetched: Hello from a file the demo page serves\./);
+
     await page.selectOption("#examples", "Binary trees");
     await page.click("#run");
     await page.waitForFunction(() => document.querySelector("#output").textContent.includes("nodes"));

@@ -119,3 +119,14 @@ async fn limits_span_the_whole_call() {
 fn vm_with_memory() -> LuaVm {
     vm("{ memoryLimit: 1000000 }")
 }
+
+#[test]
+async fn awaits_in_nested_calls_and_inside_pcall() {
+    let vm = vm("undefined");
+    vm.set("value", js("(x) => Promise.resolve(x)")).unwrap();
+    let code = "local function inner(x) return await(value(x)) + 1 end
+                local function outer(x) local ok, v = pcall(inner, x) return ok and v * 2 end
+                local t = setmetatable({}, {__index = function(_, k) return await(value(k)) end})
+                return outer(20) + t[0]";
+    assert_eq!(settle(vm.run_async(code, None)).await.unwrap(), 42);
+}
