@@ -84,6 +84,11 @@ unsafe extern "C-unwind" fn limit_hook(L: *mut lua_State, ar: *mut lua_Debug) {
         } else if core.deadline.get().is_finite() && now_ms() > core.deadline.get() {
             core.limit_hit.set(Some(ErrorKind::TimeLimit));
         } else {
+            // A coroutine that stopped a previous call still counts one by one: back to normal.
+            // SAFETY: L is live.
+            if event == LUA_HOOKCOUNT && unsafe { lua_gethookcount(L) } != core.granularity() {
+                core.set_hook(L, core.granularity());
+            }
             return;
         }
     }
