@@ -9,7 +9,7 @@
 //!
 //! What no hook can stop: one long call into C (a pattern with heavy backtracking), and code
 //! that runs with hooks off. Lua runs `__gc` finalizers with hooks off, which is why untrusted
-//! code may not set them (`protected.rs`).
+//! code may not set them (`sandbox.rs`).
 
 use crate::error::ErrorKind;
 use crate::state::{Core, core_of};

@@ -9,9 +9,10 @@ use crate::callback::{self, Callback, Return};
 use crate::chunk::{self, AsChunk, Chunk};
 use crate::convert::{FromLuaMulti, IntoLua, IntoLuaMulti};
 use crate::error::{LuaError, Result};
-use crate::protected;
+use crate::sandbox;
 use crate::reference::LuaRef;
-use crate::state::{Core, string_bytes};
+use crate::stack::string_bytes;
+use crate::state::Core;
 use crate::value::{Function, LuaString, Table};
 use core::ffi::{c_int, c_void};
 use lua_allocators::{AllocStats, Backend, Footprint};
@@ -81,14 +82,14 @@ impl Lua {
         // function: `warn` would be silent.)
         unsafe {
             *(lua_getextraspace(raw) as *mut *const Core) = core_ptr;
-            lua_setwarnf(raw, Some(protected::warn), core_ptr as *mut c_void);
+            lua_setwarnf(raw, Some(sandbox::warn), core_ptr as *mut c_void);
         }
         core.set_main(raw);
         let lua = Lua { core };
         {
             let entry = lua.core.enter()?;
             // SAFETY: open_body only calls Lua's API on the state it is given.
-            lua.core.protect(entry.L, 0, 0, &mut |L| unsafe { protected::open_body(L) })?;
+            lua.core.protect(entry.L, 0, 0, &mut |L| unsafe { sandbox::open_body(L) })?;
         }
         Ok(lua)
     }

@@ -3,7 +3,7 @@
 //! Reading Lua strings from Rust.
 
 use crate::error::{LuaError, Result};
-use crate::state::string_bytes;
+use crate::stack::string_bytes;
 use crate::value::{LuaString, Value};
 use lua_sys::ffi::*;
 

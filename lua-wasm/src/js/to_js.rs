@@ -10,7 +10,7 @@
 use super::to_lua::{ConversionError, MAX_DEPTH};
 use super::{VmInner, host, interop};
 use crate::error::LuaError;
-use crate::state::string_bytes;
+use crate::stack::string_bytes;
 use core::ffi::{c_int, c_void};
 use js_sys::{Array, BigInt, Map, Object, Reflect, Uint8Array};
 use lua_sys::ffi::*;

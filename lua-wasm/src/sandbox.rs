@@ -1,7 +1,7 @@
 #![allow(non_snake_case)] // `L` is what Lua calls a state, in its manual and sources.
 
 //! The C functions of the sandbox: the standard library overrides, the message handler, the
-//! warning function and the instruction-limit hook. They run inside Lua, so they hold only
+//! warning function. They run inside Lua, so they hold only
 //! references and raw pointers across calls that can raise.
 
 use crate::output;
