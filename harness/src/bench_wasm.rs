@@ -2,9 +2,11 @@
 //! replay of every recorded workload trace and of the adversarial traces (allocator cost
 //! alone), and every workload (allocator plus interpreter), per backend, interleaved, with the
 //! exact and the geometric growth policy. Reported as ops/s and as ratios to dlmalloc (Rust's
-//! default wasm allocator) in `reports/bench-wasm.md` and `.json`.
+//! default wasm allocator) in `reports/bench-wasm.md` and `.json`. Then the interop section
+//! (`bench_interop.rs`; `--interop` runs it alone): the value API against wasmoon.
 
 use crate::backends::WASM_BACKENDS;
+use crate::bench_interop;
 use crate::build;
 use crate::progress::step;
 use crate::report::{charts, provenance, stats};
@@ -23,7 +25,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let rounds = match args {
         [] => 5,
         [flag, n] if flag == "--rounds" => n.parse().map_err(|_| format!("bad round count `{n}`"))?,
-        _ => return Err("usage: cargo harness bench-wasm [--rounds N]".into()),
+        [flag] if flag == "--interop" => return bench_interop::run_alone(),
+        _ => return Err("usage: cargo harness bench-wasm [--rounds N | --interop]".into()),
     };
     let modules: BTreeMap<&str, std::path::PathBuf> = WASM_BACKENDS
         .iter()
@@ -48,11 +51,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let samples = step(&format!("measure in Node: {rounds} interleaved rounds"), || traces::node_json(&config))?;
     let samples = samples.as_array().ok_or("bench_wasm.mjs printed no sample list")?;
     let summary = summarise(samples);
-    let markdown = render(&summary, rounds);
+    let interop = bench_interop::measure()?;
+    let markdown = format!("{}\n{}", render(&summary, rounds), bench_interop::render(&interop));
     println!("{markdown}");
     let reports = workspace_root().join("reports");
     std::fs::create_dir_all(&reports).map_err(|e| e.to_string())?;
-    let document = json!({ "generated_by": "cargo harness bench-wasm", "provenance": provenance::collect(), "rounds": rounds, "results": summary });
+    let document = json!({ "generated_by": "cargo harness bench-wasm", "provenance": provenance::collect(), "rounds": rounds, "results": summary, "interop": interop });
     std::fs::write(reports.join("bench-wasm.json"), serde_json::to_string_pretty(&document).expect("JSON")).map_err(|e| e.to_string())?;
     std::fs::write(reports.join("bench-wasm.md"), markdown).map_err(|e| e.to_string())?;
     draw_replay_chart(&summary, &reports.join(CHART))?;

@@ -3,6 +3,7 @@
 //! tools, and says what it installs.
 
 mod backends;
+mod bench_interop;
 mod bench_native;
 mod bench_wasm;
 mod build;
@@ -39,9 +40,11 @@ commands:
   bench-native [--summarise | ARGS..]
                      run the criterion benches (cargo bench -p benches -- ARGS) and summarise
                      them in reports/bench-native.{md,json} (--summarise: the last run's)
-  bench-wasm [--rounds N]
+  bench-wasm [--rounds N | --interop]
                      replay the traces and run the workloads inside wasm per backend,
-                     interleaved, exact vs geometric growth; writes reports/bench-wasm.{md,json}
+                     interleaved, exact vs geometric growth, then time the JS value API
+                     (calls and values both ways) against wasmoon; writes
+                     reports/bench-wasm.{md,json} (--interop: only the interop section)
 
 backends: talc dlmalloc buddy bump (all when none is named)";
 

@@ -38,7 +38,7 @@ fn now_ms() -> f64 {
 pub fn record_trace(code: &str, name: &str) -> Result<Object, JsValue> {
     let lua = Lua::with_backend(Trace::new(backend(false)), Options::default()).map_err(|e| JsValue::from(e.message))?;
     lua.exec(code, Some(name)).map_err(|e| JsValue::from(e.message))?;
-    lua.close_and_inspect(|stats, traced| {
+    lua.close_and_inspect(|stats, traced: &Trace<SelectedBackend>| {
         object(&[
             ("trace", Uint8Array::from(traced.trace()).into()),
             ("ops", (traced.ops() as f64).into()),
