@@ -17,6 +17,8 @@
 //   array_to_js   get a global sequence table of ARRAY_LENGTH numbers (built in Lua) as an Array
 //   object_to_lua set a global to a plain object of OBJECT_KEYS string keys with number values
 //   object_to_js  get a global table of OBJECT_KEYS string keys (built in Lua) as an object
+//   await         one async chunk awaiting an already resolved promise `calls / 10` times
+//                 (runAsync and `p:await()`; wasmoon: doString and `p:await()`)
 // Each round visits every runner (in rotated order, so drift hits all alike) and times each item
 // once; the first `warmup` rounds are not reported. Results are checked once per runner before
 // any timing (a wrong conversion stops the benchmark); the checks time nothing.
@@ -41,6 +43,7 @@ const SETUP = `
   for i = 0, ${OBJECT_KEYS - 1} do lua_object["k" .. i] = i * 0.5 end
 `;
 const callLoop = (n) => `local s = 0 for i = 1, ${n} do s = inc(s) end return s`;
+const awaitLoop = (n) => `local s = 0 for i = 1, ${n} do s = s + resolved:await() end return s`;
 
 /**
  * Our module: the public LuaVm of the Node build. wasm-bindgen's Node glue keeps its instance to
@@ -62,6 +65,7 @@ function ours(dir) {
   const vm = new LuaVm();
   return {
     run: (code) => vm.run(code),
+    runAsync: (code) => vm.runAsync(code),
     set: (name, v) => vm.set(name, v),
     get: (name) => vm.get(name),
     memoryBytes: () => instance?.exports.memory?.buffer.byteLength ?? null,
@@ -86,6 +90,7 @@ async function wasmoon() {
         lua.global.setTop(top);
       }
     },
+    runAsync: (code) => lua.doString(code),
     set: (name, v) => lua.global.set(name, v),
     get: (name) => lua.global.get(name),
     memoryBytes: () => lua.global.lua.module?.HEAPU8?.buffer.byteLength ?? null,
@@ -97,8 +102,11 @@ function fail(runner, what, got) {
 }
 
 /** Prepares a runner and checks that every item converts correctly. Times nothing. */
-function prepare(name, runner) {
+async function prepare(name, runner) {
   runner.run(SETUP);
+  runner.set("resolved", Promise.resolve(1));
+  const awaited = await runner.runAsync(awaitLoop(100));
+  if (awaited !== 100) fail(name, "an async chunk awaiting a resolved promise 100 times did not return 100", awaited);
   runner.set("inc", (x) => x + 1);
   const increment = runner.run("return function(x) return x + 1 end");
   if (typeof increment !== "function" || increment(41) !== 42) fail(name, "a Lua function called from JS did not return 42", increment);
@@ -133,6 +141,7 @@ function items(runner, calls) {
     return [performance.now() - start, result];
   };
   const loop = callLoop(calls);
+  const awaits = Math.max(1, Math.floor(calls / 10));
   return [
     ["call_lua", calls, () => {
       const f = runner.increment;
@@ -153,11 +162,17 @@ function items(runner, calls) {
     ["array_to_js", 1, () => time(() => runner.get("lua_array"))[0]],
     ["object_to_lua", 1, () => time(() => runner.set("js_object", object))[0]],
     ["object_to_js", 1, () => time(() => runner.get("lua_object"))[0]],
+    ["await", awaits, async () => {
+      const start = performance.now();
+      const s = await runner.runAsync(awaitLoop(awaits));
+      if (s !== awaits) throw new Error(`await returned ${s}`);
+      return performance.now() - start;
+    }],
   ];
 }
 
 const runners = {};
-for (const [backend, dir] of Object.entries(config.modules)) runners[backend] = prepare(backend, ours(dir));
+for (const [backend, dir] of Object.entries(config.modules)) runners[backend] = await prepare(backend, ours(dir));
 let wasmoonSkipped = null;
 let wasmoonVersion = null;
 let peer = null;
@@ -167,7 +182,7 @@ try {
 } catch (error) {
   wasmoonSkipped = `wasmoon could not be loaded: ${error.message.split("\n")[0]}`;
 }
-if (peer) runners.wasmoon = prepare("wasmoon", peer);
+if (peer) runners.wasmoon = await prepare("wasmoon", peer);
 
 const names = Object.keys(runners);
 const work = Object.fromEntries(names.map((n) => [n, items(runners[n], config.calls)]));
@@ -177,7 +192,7 @@ for (let round = 0; round < config.warmup + config.rounds; round++) {
   for (let i = 0; i < names.length; i++) {
     const name = names[(i + round) % names.length];
     for (const [item, ops, sample] of work[name]) {
-      const ms = sample();
+      const ms = await sample();
       if (round >= config.warmup) samples.push({ runner: name, item, ms, ops });
     }
   }

@@ -26,13 +26,14 @@ const ROUNDS: usize = 31;
 const PEER: &str = "wasmoon";
 
 /// Item id (as interop_bench.mjs names it), label, unit, and the factor from ms per operation.
-const ITEMS: [(&str, &str, &str, f64); 6] = [
+const ITEMS: [(&str, &str, &str, f64); 7] = [
     ("call_lua", "JS -> Lua: call a Lua function", "ns/call", 1e6),
     ("call_js", "Lua -> JS: call a JS function", "ns/call", 1e6),
     ("array_to_lua", "Array of 10,000 numbers, JS -> Lua (`set`)", "µs", 1e3),
     ("array_to_js", "Array of 10,000 numbers, Lua -> JS (`get`)", "µs", 1e3),
     ("object_to_lua", "object of 1,000 keys, JS -> Lua (`set`)", "µs", 1e3),
     ("object_to_js", "object of 1,000 keys, Lua -> JS (`get`)", "µs", 1e3),
+    ("await", "await of a resolved promise (`runAsync`; wasmoon: `doString`, `p:await()`)", "µs/await", 1e3),
 ];
 
 /// `cargo harness bench-wasm --interop`: measures, prints the section and puts it into the
