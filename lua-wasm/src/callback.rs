@@ -49,19 +49,6 @@ fn metatable_key() -> *const c_void {
     &METATABLE_KEY as *const u8 as *const c_void
 }
 
-/// Creates the callbacks' metatable. Runs under protection when the state opens.
-///
-/// # Safety
-/// L is live, inside a protected call.
-pub(crate) unsafe fn open(L: *mut lua_State) {
-    // SAFETY: per the contract.
-    unsafe {
-        userdata::create_metatable::<Rc<Callback>>(L, metatable_key());
-        userdata::create_metatable::<Option<AwaitFuture>>(L, future_key());
-        lua_settop(L, -3);
-    }
-}
-
 /// Pushes a Lua function that runs `callback`.
 pub(crate) fn push(core: &Core, L: *mut lua_State, callback: Box<Callback>) -> Result<()> {
     userdata::push_owned::<Rc<Callback>>(core, L, Rc::from(callback), metatable_key())?;

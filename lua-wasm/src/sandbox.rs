@@ -24,8 +24,7 @@ pub(crate) unsafe extern "C-unwind" fn traceback_handler(L: *mut lua_State) -> c
     1
 }
 
-/// Opens the standard libraries, applies the sandbox and creates the metatables the crate
-/// uses. Runs under protection.
+/// Opens the standard libraries and applies the sandbox. Runs under protection.
 ///
 /// # Safety
 /// L is the main thread of a state created by `Lua`, inside a protected call.
@@ -33,7 +32,6 @@ pub(crate) unsafe fn open_body(L: *mut lua_State) -> c_int {
     // SAFETY: L is valid; every name is a NUL-terminated literal.
     unsafe {
         luaL_openlibs(L);
-        crate::callback::open(L);
         lua_pushcclosure(L, print, 0);
         lua_setglobal(L, c"print".as_ptr());
         lua_getglobal(L, c"os".as_ptr());

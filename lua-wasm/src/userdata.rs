@@ -38,7 +38,11 @@ pub(crate) fn push_owned<T: 'static>(core: &Core, L: *mut lua_State, value: T, k
         unsafe {
             let block = lua_newuserdatauv(L, size_of::<Block<T>>(), 0) as *mut Block<T>;
             block.write(Block { key, value: core::ptr::null_mut() });
-            lua_rawgetp(L, LUA_REGISTRYINDEX, key);
+            // The metatable is made on first use: most states never need some of them.
+            if lua_rawgetp(L, LUA_REGISTRYINDEX, key) != LUA_TTABLE {
+                lua_settop(L, -2);
+                create_metatable::<T>(L, key);
+            }
             lua_setmetatable(L, -2);
             if let Some(value) = owned.take() {
                 (*block).value = Box::into_raw(value);
