@@ -1,19 +1,19 @@
 //! How much a growing backend asks the page source for when it runs out.
 
-use crate::pages::PAGE_SIZE;
+use crate::pages::{GRANULE, PAGE_SIZE};
 
 /// How much memory a backend asks the [page source](crate::pages) for at a time.
 ///
 /// Either way the request is at least what the failing allocation needs, rounded up to whole
-/// 64 KiB pages. The default is [`Exact`](Self::Exact): linear memory never shrinks, so every
-/// byte asked for and not used is lost to the page until the backend is dropped, while the page
-/// source's free list keeps the extra requests cheap.
+/// 2 KiB [granules](crate::pages::GRANULE). The default is [`Exact`](Self::Exact): linear memory
+/// never shrinks, so every byte asked for and not used is lost to the page until the backend is
+/// dropped, while the page source's free list keeps the extra requests cheap.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum GrowthPolicy {
-    /// Just what the failing request needs, rounded up to whole pages.
+    /// Just what the failing request needs, rounded up to whole granules.
     #[default]
     Exact,
-    /// Twice the instance's previous region (starting at one page), capped at
+    /// Twice the instance's previous region (starting at one 64 KiB page), capped at
     /// [`GEOMETRIC_CAP`](Self::GEOMETRIC_CAP), or what the request needs if that is more:
     /// fewer grow calls, more memory held.
     Geometric,
@@ -35,7 +35,7 @@ impl GrowthPolicy {
                 needed.max(next)
             }
         };
-        crate::align_up(wanted.max(1), PAGE_SIZE)
+        crate::align_up(wanted.max(1), GRANULE)
     }
 }
 
@@ -44,11 +44,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn exact_rounds_to_pages() {
-        assert_eq!(GrowthPolicy::Exact.region_size(1, 0), Some(PAGE_SIZE));
+    fn exact_rounds_to_granules() {
+        assert_eq!(GrowthPolicy::Exact.region_size(1, 0), Some(GRANULE));
         assert_eq!(
             GrowthPolicy::Exact.region_size(PAGE_SIZE + 1, 1 << 20),
-            Some(2 * PAGE_SIZE)
+            Some(PAGE_SIZE + GRANULE)
         );
     }
 
@@ -62,6 +62,7 @@ mod tests {
             Some(GrowthPolicy::GEOMETRIC_CAP)
         );
         assert_eq!(g.region_size(3 << 20, PAGE_SIZE), Some(3 << 20));
+        assert_eq!(g.region_size(PAGE_SIZE + 1, 0), Some(PAGE_SIZE + GRANULE));
         assert_eq!(g.region_size(usize::MAX, 0), None);
     }
 }

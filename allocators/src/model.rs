@@ -341,6 +341,8 @@ pub fn check_backend<B: Backend + Default>(input: Input) {
             model.live_bytes
         );
         assert_eq!(s.inner().live_bytes(), model.live_bytes);
+        let f = s.footprint();
+        assert!(f.peak_heap_bytes >= f.heap_bytes, "{f:?}");
     });
     assert_eq!(end.live_bytes, 0);
     let leaks = stack.inner().inner().inner().leak_report();

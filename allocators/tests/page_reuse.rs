@@ -88,6 +88,12 @@ fn buddy_reuses_pages() {
     bounded::<lua_allocators::Buddy>("buddy");
 }
 
+#[cfg(feature = "slab")]
+#[test]
+fn slab_reuses_pages() {
+    bounded::<lua_allocators::Slab>("slab");
+}
+
 #[test]
 fn free_list_coalesces() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -114,4 +120,30 @@ fn free_list_coalesces() {
     assert_eq!(pages::stats().grown_bytes, after.grown_bytes);
     // SAFETY: ours, given back once.
     unsafe { pages::release(big) };
+}
+
+#[test]
+fn regions_resize_in_place() {
+    use lua_allocators::pages::{GRANULE, resize_in_place};
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let r = pages::acquire(3 * GRANULE, GRANULE).unwrap();
+    // SAFETY: `r` is ours; resized and given back once.
+    unsafe {
+        let shrunk = resize_in_place(r, GRANULE + 1).unwrap();
+        assert_eq!((shrunk.base, shrunk.size), (r.base, 2 * GRANULE));
+        // The granule just given back follows it: growing takes it again.
+        let grown = resize_in_place(shrunk, 3 * GRANULE).unwrap();
+        assert_eq!((grown.base, grown.size), (r.base, 3 * GRANULE));
+        // A region at the top of memory grows with it.
+        let before = pages::stats();
+        // Larger than any free region: it ends at the top of memory.
+        let top = pages::acquire(before.free_bytes + PAGE_SIZE, GRANULE).unwrap();
+        let size = top.size + 4 * PAGE_SIZE;
+        let big = resize_in_place(top, size).expect("the top region grows in place");
+        assert_eq!((big.base, big.size), (top.base, size));
+        big.base.as_ptr().write_bytes(5, big.size);
+        assert!(pages::stats().grown_bytes >= before.grown_bytes + 4 * PAGE_SIZE);
+        pages::release(big);
+        pages::release(grown);
+    }
 }

@@ -13,12 +13,12 @@
 
 use benches::{Workload, adversarial, recorded_traces, run_once, workloads};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
-use lua_allocators::{Backend, Buddy, Bump, Dlmalloc, System, Talc, replay};
+use lua_allocators::{Backend, Buddy, Bump, Dlmalloc, Slab, System, Talc, replay};
 use std::hint::black_box;
 use std::time::Duration;
 
 /// Benches one backend on one workload, after checking it computes the reference result.
-fn bench_backend<B: Backend + Default>(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, workload: &Workload, expected: &str) {
+fn bench_backend<B: Backend + Default + 'static>(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, workload: &Workload, expected: &str) {
     assert_eq!(run_once(B::default(), workload).result, expected, "{name} computes {} differently", workload.name);
     group.bench_function(name, |b| b.iter(|| black_box(run_once(B::default(), black_box(workload)))));
 }
@@ -33,6 +33,7 @@ fn lua_workloads(c: &mut Criterion) {
         bench_backend::<Dlmalloc>(&mut group, "dlmalloc", &workload, &reference.result);
         bench_backend::<Buddy>(&mut group, "buddy", &workload, &reference.result);
         bench_backend::<Bump>(&mut group, "bump", &workload, &reference.result);
+        bench_backend::<Slab>(&mut group, "slab", &workload, &reference.result);
         group.finish();
     }
 }
@@ -56,13 +57,14 @@ fn trace_replay(c: &mut Criterion) {
         bench_replay::<Dlmalloc>(&mut group, "dlmalloc", &trace);
         bench_replay::<Buddy>(&mut group, "buddy", &trace);
         bench_replay::<Bump>(&mut group, "bump", &trace);
+        bench_replay::<Slab>(&mut group, "slab", &trace);
         group.finish();
     }
 }
 
 criterion_group! {
     name = benches;
-    // Short windows keep the whole suite (10 groups x 5 backends) to a few minutes.
+    // Short windows keep the whole suite (about 20 groups x 6 backends) to a few minutes.
     config = Criterion::default().warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2)).sample_size(20);
     targets = lua_workloads, trace_replay
 }

@@ -1,7 +1,9 @@
 //! The Lua workloads (`benches/lua/*.lua`) shared by the criterion benches and the wasm harness,
-//! and a runner that executes one on a fresh state of a given backend.
+//! a runner that executes one on a fresh state of a given backend, and ([`native`]) the timed
+//! native reference of the harness's report.
 
 pub mod adversarial;
+pub mod native;
 
 use lua_allocators::{AllocStats, Backend};
 use lua_wasm::{Lua, Options};

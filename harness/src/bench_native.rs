@@ -12,7 +12,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 const REFERENCE: &str = "system";
-const BACKENDS: [&str; 5] = ["system", "talc", "dlmalloc", "buddy", "bump"];
+const BACKENDS: [&str; 6] = ["system", "talc", "dlmalloc", "buddy", "bump", "slab"];
 const CHART: &str = "bench_native.svg";
 
 /// Median nanoseconds and throughput elements of one criterion benchmark.

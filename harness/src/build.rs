@@ -1,8 +1,10 @@
-//! `cargo harness build`: for each backend, the lua-wasm cdylib, run through wasm-bindgen
-//! (`--target nodejs` and `--target web`) and, where binaryen is installed, `wasm-opt -Oz`.
-//! Output: `target/lua-wasm/<backend>/{node,web}/lua_wasm.js` (the public entry point, see
+//! `cargo harness build`: for each backend (and Lua version), the lua-wasm cdylib, run through
+//! wasm-bindgen (`--target nodejs` and `--target web`) and, where binaryen is installed,
+//! `wasm-opt -Oz`. Output: `target/lua-wasm/<backend>/{node,web}/lua_wasm.js` for Lua 5.4 and
+//! `target/lua-wasm/<backend>-lua55/…` for 5.5 (the public entry point, see
 //! lua-wasm/js/luavm.js) beside wasm-bindgen's `lua_wasm_bindgen.js` and its `.wasm`.
 
+use crate::backends::{self, Lua};
 use crate::imports;
 use crate::progress::step;
 use crate::shell::{self, workspace_root};
@@ -12,6 +14,7 @@ use std::path::PathBuf;
 #[derive(Clone, Debug)]
 pub struct Built {
     pub backend: &'static str,
+    pub lua: Lua,
     /// The cdylib as rustc linked it.
     pub raw_wasm: PathBuf,
     pub node_dir: PathBuf,
@@ -21,6 +24,10 @@ pub struct Built {
 }
 
 impl Built {
+    /// The backend, and `-lua55` for 5.5: the output folder's name, and the runner's in reports.
+    pub fn name(&self) -> String {
+        format!("{}{}", self.backend, self.lua.suffix())
+    }
     pub fn node_wasm(&self) -> PathBuf {
         self.node_dir.join(WASM_FILE)
     }
@@ -56,20 +63,32 @@ const WASM_OPT_FEATURES: [&str; 7] = [
     "--enable-multivalue",
 ];
 
-pub fn output_dir(backend: &str) -> PathBuf {
-    workspace_root().join("target/lua-wasm").join(backend)
+/// `cargo harness build [--lua 5.4|5.5|all] [BACKEND..]`.
+pub fn run_cli(args: &[String]) -> Result<(), String> {
+    let (versions, names) = backends::parse_lua(args, &[Lua::V54])?;
+    run_versions(&backends::parse(&names)?, &versions).map(|_| ())
 }
 
+/// Every backend on Lua 5.4.
 pub fn run(backends: &[&'static str]) -> Result<Vec<Built>, String> {
-    let total = backends.len();
-    backends
+    run_versions(backends, &[Lua::V54])
+}
+
+/// Every backend on every one of `versions`, version by version.
+pub fn run_versions(backends: &[&'static str], versions: &[Lua]) -> Result<Vec<Built>, String> {
+    let builds: Vec<(Lua, &'static str)> = versions.iter().flat_map(|&lua| backends.iter().map(move |&b| (lua, b))).collect();
+    let total = builds.len();
+    builds
         .iter()
         .enumerate()
-        .map(|(i, backend)| step(&format!("build [{}/{total}] {backend}", i + 1), || build_one(backend)))
+        .map(|(i, &(lua, backend))| {
+            step(&format!("build [{}/{total}] {backend}{}", i + 1, lua.suffix()), || build_one(backend, lua))
+        })
         .collect()
 }
 
-/// Compiles the lua-wasm cdylib with `features` and copies it to `to`.
+/// Compiles the lua-wasm cdylib with `features` (a backend, a Lua version, maybe `bench`) and
+/// copies it to `to`.
 fn cargo_build_wasm(features: &str, to: &std::path::Path) -> Result<(), String> {
     shell::run(
         "cargo",
@@ -87,16 +106,16 @@ fn cargo_build_wasm(features: &str, to: &std::path::Path) -> Result<(), String> 
 pub fn build_bench(backend: &str) -> Result<PathBuf, String> {
     let dir = workspace_root().join("target/lua-wasm-bench").join(backend);
     let raw = dir.join("lua_wasm_raw.wasm");
-    cargo_build_wasm(&format!("{backend},bench"), &raw)?;
+    cargo_build_wasm(&format!("{backend},bench,{}", Lua::V54.feature()), &raw)?;
     let (dir_arg, raw_arg) = (dir.to_string_lossy().into_owned(), raw.to_string_lossy().into_owned());
     shell::run("wasm-bindgen", &["--target", "nodejs", "--out-dir", &dir_arg, "--out-name", "lua_wasm_bindgen", &raw_arg])?;
     Ok(dir)
 }
 
-fn build_one(backend: &'static str) -> Result<Built, String> {
-    let out = output_dir(backend);
+fn build_one(backend: &'static str, lua: Lua) -> Result<Built, String> {
+    let out = workspace_root().join("target/lua-wasm").join(format!("{backend}{}", lua.suffix()));
     let raw_wasm = out.join("lua_wasm_raw.wasm");
-    cargo_build_wasm(backend, &raw_wasm)?;
+    cargo_build_wasm(&format!("{backend},{}", lua.feature()), &raw_wasm)?;
 
     // wasm-opt runs before wasm-bindgen: binaryen 108 (Debian 12) turns a module that
     // wasm-bindgen has already processed into one that throws at start-up.
@@ -120,7 +139,7 @@ fn build_one(backend: &'static str) -> Result<Built, String> {
         shell::run("wasm-bindgen", &["--target", target, "--out-dir", &dir_arg, "--out-name", "lua_wasm_bindgen", &input])?;
         write_wrapper(target, dir)?;
     }
-    let built = Built { backend, raw_wasm, node_dir, web_dir, optimized };
+    let built = Built { backend, lua, raw_wasm, node_dir, web_dir, optimized };
     for wasm in [built.node_wasm(), built.web_wasm()] {
         let count = imports::check(&wasm)?;
         eprintln!("    imports ok: {} ({count} imports)", wasm.display());

@@ -8,6 +8,7 @@ mod bench_native;
 mod bench_wasm;
 mod build;
 mod demo;
+mod density;
 mod imports;
 mod progress;
 mod report;
@@ -24,15 +25,20 @@ usage: cargo harness <command> [options]
 commands:
   setup              install what is missing (clang-19, llvm-19, binaryen, chromium,
                      the wasm32 target, wasm-bindgen-cli at the Cargo.lock version)
-  build [BACKEND..]  build target/lua-wasm/<backend>/{node,web}/lua_wasm.js + .wasm
-  test               run every test (native, wasm in Node, import allowlist, feature builds)
+  build [--lua 5.4|5.5|all] [BACKEND..]
+                     build target/lua-wasm/<backend>/{node,web}/lua_wasm.js + .wasm
+                     (Lua 5.5: target/lua-wasm/<backend>-lua55/…; default 5.4)
+  test               run every test (native, wasm in Node, import allowlist, feature builds;
+                     Lua 5.5 on the default backend, talc)
   check-imports F..  check .wasm files against harness/allowed-imports.txt
   demo [--port P]    build every backend and serve the demo page on 127.0.0.1 (default 8000)
-  report [--update-baseline] [BACKEND..]
-                     build every backend, measure size, start-up, memory and workload time
-                     against native Lua and wasmoon; write reports/latest.{json,md}, the SVG
-                     charts and README.md's results (--update-baseline: also reports/baseline.json)
-  check [BACKEND..]  the regression gate: build, run each workload once, fail when a size or
+  report [--update-baseline] [--lua 5.4|5.5|all] [BACKEND..]
+                     build every backend (on both Lua versions by default), measure size,
+                     start-up, memory and workload time against native Lua and wasmoon; write
+                     reports/latest.{json,md}, the SVG charts and README.md's results
+                     (--update-baseline: also reports/baseline.json)
+  check [--lua 5.4|5.5|all] [BACKEND..]
+                     the regression gate: build, run each workload once, fail when a size or
                      memory figure exceeds reports/baseline.json by more than 1%
 
   traces             record each workload's allocation trace on wasm32 (target/traces/) and
@@ -45,8 +51,11 @@ commands:
                      interleaved, exact vs geometric growth, then time the JS value API
                      (calls and values both ways) against wasmoon; writes
                      reports/bench-wasm.{md,json} (--interop: only the interop section)
+  density [BACKEND..]
+                     linear memory of 1, 10, 100 and 1,000 idle VMs in one module, per
+                     backend: reports/density.{md,json}
 
-backends: talc dlmalloc buddy bump (all when none is named)";
+backends: talc dlmalloc buddy bump slab (all when none is named)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -56,9 +65,10 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "setup" => setup::run(),
-        "build" => setup::run().and_then(|()| build::run(&backends::parse(rest)?).map(|_| ())),
+        "build" => setup::run().and_then(|()| build::run_cli(rest)),
         "test" => setup::run().and_then(|()| test::run()),
         "check-imports" => imports::check_files(rest),
+        "density" => setup::run().and_then(|()| density::run(rest)),
         "demo" => setup::run().and_then(|()| demo::run(rest)),
         "report" => setup::run().and_then(|()| report::run(rest)),
         "traces" => setup::run().and_then(|()| traces::run()),

@@ -1,33 +1,48 @@
 //! `cargo harness test`: every test of the project, in order, with progress. Native tests
-//! first (fast feedback), then each backend on wasm32 in Node, then the built modules.
+//! first (fast feedback), then each backend on wasm32 in Node, then the built modules. Lua 5.4
+//! runs everywhere; Lua 5.5 on the default backend (talc), natively, on wasm32 and as a module.
 
-use crate::backends::{NATIVE_ONLY, WASM_BACKENDS};
+use crate::backends::{Lua, NATIVE_ONLY, WASM_BACKENDS};
 use crate::build;
 use crate::demo;
 use crate::progress::step;
 use crate::shell;
 use crate::traces;
 
+/// The backend Lua 5.5 is tested on (lua-wasm's default).
+const LUA55_BACKEND: &str = "talc";
+
 pub fn run() -> Result<(), String> {
-    step("native: workspace tests (all features)", || {
-        shell::run("cargo", &["test", "--workspace", "--all-features"])
+    step("native: workspace tests (every feature but lua55)", || {
+        let features = every_feature_but_lua55()?;
+        shell::run("cargo", &["test", "--workspace", "--features", &features])
     })?;
     for backend in std::iter::once(NATIVE_ONLY).chain(WASM_BACKENDS) {
         step(&format!("native: lua-wasm tests on {backend}"), || {
-            shell::run("cargo", &["test", "-p", "lua-wasm", "--no-default-features", "--features", backend])
+            shell::run("cargo", &["test", "-p", "lua-wasm", "--no-default-features", "--features", &format!("{backend},lua54")])
         })?;
     }
-    for backend in WASM_BACKENDS {
+    let lua55 = format!("{LUA55_BACKEND},lua55");
+    step(&format!("native: lua-sys and lua-wasm tests on Lua 5.5 ({LUA55_BACKEND})"), || {
+        let features = format!("lua-wasm/{LUA55_BACKEND},lua-wasm/lua55");
+        shell::run("cargo", &["test", "-p", "lua-sys", "-p", "lua-wasm", "--no-default-features", "--features", &features])
+    })?;
+    for (backend, features) in WASM_BACKENDS.iter().map(|b| (b.to_string(), format!("{b},lua54"))).chain([(format!("Lua 5.5 ({LUA55_BACKEND})"), lua55.clone())]) {
         step(&format!("wasm32 in Node: lua-wasm tests on {backend}"), || {
             shell::run(
                 "cargo",
-                &["test", "-p", "lua-wasm", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", backend],
+                &["test", "-p", "lua-wasm", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", &features],
             )
         })?;
     }
     step("wasm32 in headless Chromium: lua-wasm tests on talc", chromium_tests)?;
     step("each allocator feature builds alone (native and wasm32)", feature_builds)?;
-    let built = step("build every backend and check imports", || build::run(&WASM_BACKENDS))?;
+    step("the Lua version features: exactly one", lua_version_features)?;
+    let built = step("build every backend (and talc on Lua 5.5) and check imports", || {
+        let mut built = build::run(&WASM_BACKENDS)?;
+        built.extend(build::run_versions(&[LUA55_BACKEND], &[Lua::V55])?);
+        Ok(built)
+    })?;
     step("Node: the JS API of every built module", || {
         shell::run("node", &["--expose-gc", "--test", "--test-reporter=spec", "harness/js/api.test.mjs"])
     })?;
@@ -36,7 +51,9 @@ pub fn run() -> Result<(), String> {
         shell::run("cargo", &["test", "--release", "-p", "benches", "--benches"])
     })?;
     step("headless Chromium: the demo page", || {
-        demo::write_manifest(&built)?;
+        // The page offers the Lua 5.4 modules.
+        let lua54: Vec<build::Built> = built.iter().filter(|b| b.lua == Lua::V54).cloned().collect();
+        demo::write_manifest(&lua54)?;
         let server = demo::serve_in_background()?;
         shell::run_env("node", &["--test", "--test-reporter=spec", "harness/js/demo.test.mjs"], &[("DEMO_URL", &server.url)])
     })?;
@@ -49,7 +66,7 @@ pub fn run() -> Result<(), String> {
 fn chromium_tests() -> Result<(), String> {
     let output = shell::run_captured(
         "cargo",
-        &["test", "-p", "lua-wasm", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", "talc"],
+        &["test", "-p", "lua-wasm", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", "talc,lua54"],
         &[
             ("WASM_BINDGEN_USE_BROWSER", "1"),
             ("CHROMEDRIVER", "/usr/bin/chromedriver"),
@@ -66,6 +83,45 @@ fn chromium_tests() -> Result<(), String> {
         return Err(format!("expected tests to run in Chrome; saw {ran_in_browser} browser suites and {passed} passed tests"));
     }
     eprintln!("    {passed} tests passed in {ran_in_browser} Chrome suites");
+    Ok(())
+}
+
+/// `pkg/feature` for every feature of every workspace member, except `default` and `lua55`
+/// (the Lua versions exclude each other; 5.5 has its own steps).
+fn every_feature_but_lua55() -> Result<String, String> {
+    let text = shell::output("cargo", &["metadata", "--no-deps", "--format-version", "1"]).ok_or("cargo metadata failed")?;
+    let metadata: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("cargo metadata: {e}"))?;
+    let mut features = Vec::new();
+    for package in metadata["packages"].as_array().ok_or("cargo metadata lists no packages")? {
+        let name = package["name"].as_str().unwrap_or_default();
+        for feature in package["features"].as_object().into_iter().flat_map(|f| f.keys()) {
+            if feature != "default" && feature != "lua55" {
+                features.push(format!("{name}/{feature}"));
+            }
+        }
+    }
+    Ok(features.join(","))
+}
+
+/// Both Lua versions, or neither, stop lua-sys's build with its own message.
+fn lua_version_features() -> Result<(), String> {
+    for (features, message) in [
+        (&["--features", "lua55"][..], "the features `lua54` and `lua55` exclude each other"),
+        (&["--no-default-features"][..], "no Lua version selected"),
+    ] {
+        let mut args = vec!["check", "-p", "lua-sys", "--message-format", "short"];
+        args.extend(features);
+        eprintln!("    $ cargo {} (must fail)", args.join(" "));
+        let out = std::process::Command::new("cargo")
+            .args(&args)
+            .current_dir(shell::workspace_root())
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.success() || !stderr.contains(message) {
+            return Err(format!("`cargo {}` should fail with \"{message}\"; it printed:\n{stderr}", args.join(" ")));
+        }
+    }
     Ok(())
 }
 

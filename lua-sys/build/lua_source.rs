@@ -1,26 +1,29 @@
-//! Finds Lua 5.4's C sources inside the `lua-src` crate (a build dependency, so cargo has
-//! already downloaded it) by asking `cargo metadata` where that crate lives.
+//! Finds Lua's C sources inside the `lua-src` crate (a build dependency, so cargo has already
+//! downloaded it) by asking `cargo metadata` where that crate lives.
 
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The newest `lua-5.4.*` folder of the `lua-src` package in this build's dependency graph.
-pub fn find_lua54() -> PathBuf {
-    if let Ok(dir) = env::var("LUA_SYS_LUA54_DIR") {
+/// The newest `lua-<minor>.*` folder (`minor` is "5.4" or "5.5") of the `lua-src` package in
+/// this build's dependency graph, or the folder `LUA_SYS_LUA54_DIR` / `LUA_SYS_LUA55_DIR` names.
+pub fn find(minor: &str) -> PathBuf {
+    let variable = format!("LUA_SYS_LUA{}_DIR", minor.replace('.', ""));
+    println!("cargo:rerun-if-env-changed={variable}");
+    if let Ok(dir) = env::var(&variable) {
         return PathBuf::from(dir);
     }
-    println!("cargo:rerun-if-env-changed=LUA_SYS_LUA54_DIR");
     let package_root = lua_src_root();
+    let prefix = format!("lua-{minor}.");
     let mut versions: Vec<PathBuf> = std::fs::read_dir(&package_root)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", package_root.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("lua-5.4.")))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix)))
         .collect();
     versions.sort_by_key(|p| patch_number(p));
     versions
         .pop()
-        .unwrap_or_else(|| panic!("no lua-5.4.* folder in {}", package_root.display()))
+        .unwrap_or_else(|| panic!("no {prefix}* folder in {}", package_root.display()))
 }
 
 /// Every `.c` file of the library: all but the stand-alone interpreter and compiler.
@@ -33,6 +36,22 @@ pub fn library_files(lua_dir: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// The release in `lua_dir/lua.h`, such as "5.4.9" (5.4 spells the numbers as strings,
+/// `LUA_VERSION_RELEASE "9"`; 5.5 as numbers, `LUA_VERSION_RELEASE_N 1`).
+pub fn release(lua_dir: &Path, minor: &str) -> String {
+    let header = std::fs::read_to_string(lua_dir.join("lua.h")).expect("lua.h is readable");
+    let patch = header
+        .lines()
+        .filter_map(|line| line.strip_prefix("#define"))
+        .map(str::split_whitespace)
+        .find_map(|mut words| match (words.next(), words.next()) {
+            (Some("LUA_VERSION_RELEASE" | "LUA_VERSION_RELEASE_N"), Some(value)) => Some(value.trim_matches('"').to_owned()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no LUA_VERSION_RELEASE in {}", lua_dir.join("lua.h").display()));
+    format!("{minor}.{patch}")
 }
 
 fn patch_number(dir: &Path) -> u32 {

@@ -45,7 +45,9 @@ fn error_objects_that_are_not_strings() {
     assert_eq!(custom.unwrap_err().message, "custom");
     let failing = lua.exec("error(setmetatable({}, {__tostring = function() error('again') end}))", None);
     assert_eq!(failing.unwrap_err().message, "(error object is a table value)");
-    assert_eq!(lua.exec("error()", None).unwrap_err().message, "(error object is a nil value)");
+    // Lua 5.5 raises a nil error object as the string "<no error object>".
+    let nil_message = if cfg!(feature = "lua55") { "<no error object>" } else { "(error object is a nil value)" };
+    assert_eq!(lua.exec("error()", None).unwrap_err().message, nil_message);
 }
 
 #[test]

@@ -326,14 +326,17 @@ fn collectgarbage_in_every_mode() {
          r[#r + 1] = tostring(collectgarbage('isrunning'))
          r[#r + 1] = math.type(collectgarbage('count'))
          r[#r + 1] = tostring(collectgarbage('step', 0))
-         r[#r + 1] = tostring(collectgarbage('step', 1000)) -- KiB; 1e9 overflows on wasm32
+         r[#r + 1] = tostring(collectgarbage('step', 1000)) -- 5.4: KiB (1e9 overflows on wasm32); 5.5: bytes
          r[#r + 1] = collectgarbage('generational')
          r[#r + 1] = collectgarbage('incremental', 100, 200, 10)
          r[#r + 1] = collectgarbage('incremental')
          r[#r + 1] = collectgarbage()
          return table.concat(r, ' ')",
     );
-    assert_eq!(result, "0 0 false 0 true float true true incremental generational incremental 0");
+    // A 5.5 step from the start of a cycle stops at the latest at its atomic phase, so it
+    // cannot finish the cycle; 5.4's step of 1000 KiB does.
+    let finished = if cfg!(feature = "lua55") { "false" } else { "true" };
+    assert_eq!(result, format!("0 0 false 0 true float true {finished} incremental generational incremental 0"));
     assert_contains(&err(&lua, "collectgarbage('bogus')"), "invalid option 'bogus'");
     // Inside a finalizer, collection is refused (fail, that is nil), not recursive.
     assert_eq!(
@@ -360,7 +363,9 @@ fn huge_concat_and_unpack() {
     assert_eq!(big.kind, ErrorKind::Memory);
     assert_eq!(ok(&lua, "return #table.concat({('x'):rep(1000), ('y'):rep(1000)}, ('-'):rep(1000), 1, 2)"), "3000");
     assert_contains(&err(&lua, "return string.format('%99999d', 1)"), "invalid conversion");
-    assert_contains(&err(&lua, "return ('x'):rep(1e6):byte(1, -1)"), "string slice too long");
+    // After a collection: 5.5 may not have collected the failed concatenation's garbage yet,
+    // and the string buffer's own allocation runs no emergency collection.
+    assert_contains(&err(&lua, "collectgarbage() return ('x'):rep(1e6):byte(1, -1)"), "string slice too long");
     assert_contains(&err(&lua, "return string.char(table.unpack({}, 1, 300))"), "number expected");
     usable(&lua);
 }
@@ -416,8 +421,11 @@ fn coroutines_made_before_the_limit_are_counted() {
 #[test]
 fn the_time_limit_ends_loops_of_expensive_calls() {
     let lua = Lua::new(Options { time_limit_ms: 200, memory_limit: MEMORY, ..Options::default() }).unwrap();
-    // Few instructions, much time: each call fails for lack of memory and is caught.
-    stops(&lua, "while true do pcall(string.rep, 'x', 1e7) end", ErrorKind::TimeLimit);
+    // Few instructions, much time: each call fails for lack of memory and is caught. On 5.5 not
+    // string.rep: each failed call leaves its buffer box (a userdata with __gc) to be finalized,
+    // and 5.5's collector lets those pile up to the memory limit (stock 5.5 does so natively).
+    let failing = if cfg!(feature = "lua55") { "table.unpack, {}, 1, 5e5" } else { "string.rep, 'x', 1e7" };
+    stops(&lua, &format!("while true do pcall({failing}) end"), ErrorKind::TimeLimit);
     stops(&lua, "while true do end", ErrorKind::TimeLimit);
     stops(&lua, "while true do coroutine.resume(coroutine.create(function() while true do end end)) end", ErrorKind::TimeLimit);
     assert!(err(&lua, "while true do end").message.contains("time limit of 200 ms exceeded"));

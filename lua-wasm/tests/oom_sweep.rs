@@ -64,7 +64,8 @@ const SCRIPTS: &[(&str, &str)] = &[
          if err == 'not enough memory' then error(err, 0) end
          local pending = coroutine.create(function() local t <close> = setmetatable({}, {__close = function() end}) coroutine.yield() end)
          coroutine.resume(pending)
-         local closed = coroutine.close(pending)
+         local closed, why = coroutine.close(pending)
+         if not closed then error(why, 0) end -- (a memory error in __close)
          return sum, ok1, n, ok2, err:match('inside'), closed, coroutine.status(co)",
     ),
     (

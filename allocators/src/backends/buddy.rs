@@ -1,25 +1,40 @@
-//! A buddy allocator (`buddy_system_allocator`) over regions from the page source.
+//! A buddy allocator (`buddy_system_allocator`) over regions from the page source, with an
+//! exact-size cache in front of its free.
 
 use core::alloc::Layout;
 use core::ptr::{self, NonNull};
 
 use buddy_system_allocator::Heap;
 
-use crate::pages::{self, PAGE_SIZE, Region};
+use crate::pages::{self, GRANULE, Region};
 use crate::{Backend, Footprint, GrowthPolicy};
+
+mod cache;
+#[cfg(test)]
+mod tests;
+
+use cache::Cache;
 
 /// Block orders: blocks of up to 2^31 bytes.
 const ORDER: usize = 32;
+/// The smallest block holds a pointer.
+const MIN_ORDER: usize = size_of::<usize>().trailing_zeros() as usize;
 
 /// A buddy allocator: every block is a power of two (at least the alignment and a word), aligned
-/// to its size. Simple and predictable; wastes up to half of each block, and a free scans the
-/// free list of its size class to find the buddy.
+/// to its size. Simple and predictable; wastes up to half of each block.
 ///
-/// When the heap has no block of the right class it takes a region from the page source (for
-/// classes of a page or more, aligned to the class, so the block exists) and retries.
+/// `buddy_system_allocator`'s heap carves regions into blocks and splits them. Its free scans the
+/// free list of the block's size class for the buddy, which made freeing many blocks quadratic,
+/// so freed blocks go to an exact-size cache (`cache.rs`) instead: freeing is O(1), an allocation
+/// takes a cached block of its class (or splits a larger cached one) before asking the heap, and
+/// buddies are merged in bulk before the heap would grow (O(log n) per free, amortised).
+///
+/// When neither has a block of the right class it takes a region from the page source (for
+/// classes of a granule or more, aligned to the class, so the block exists) and retries.
 /// Reallocation is in place while the class does not grow; shrinking splits the block in place.
 pub struct Buddy {
     heap: Heap<ORDER>,
+    cache: Cache<ORDER>,
     /// Newest first; each record is a block of the heap itself.
     regions: *mut Record,
     policy: GrowthPolicy,
@@ -70,6 +85,7 @@ impl Buddy {
     pub const fn with_policy(policy: GrowthPolicy) -> Self {
         Self {
             heap: Heap::new(),
+            cache: Cache::new(),
             regions: ptr::null_mut(),
             policy,
             last_region: 0,
@@ -81,12 +97,12 @@ impl Buddy {
     /// Adds a region with room for a block of class `class`, allocates `layout` (of that class)
     /// from it, then records the region.
     fn grow_and_allocate(&mut self, class: usize, layout: Layout) -> Option<NonNull<u8>> {
-        // A class below a page fits in one page with room to spare for the record; a larger
-        // class gets a region aligned to it plus a page for the record.
-        let (needed, align) = if class < PAGE_SIZE {
-            (PAGE_SIZE, PAGE_SIZE)
+        // A class below a granule fits in one granule with room to spare for the record; a
+        // larger class gets a region aligned to it plus a granule for the record.
+        let (needed, align) = if class < GRANULE {
+            (GRANULE, GRANULE)
         } else {
-            (class.checked_add(PAGE_SIZE)?, class)
+            (class.checked_add(GRANULE)?, class)
         };
         let size = self.policy.region_size(needed, self.last_region)?;
         let region = pages::acquire(size, align)?;
@@ -112,6 +128,23 @@ impl Buddy {
             Err(()) => debug_assert!(false, "no room for a region record"),
         }
         block
+    }
+
+    /// Moves every free block of the heap to the cache, so that a merge pass sees all free
+    /// memory. Largest order first: the heap then never splits a block to serve a request.
+    fn drain_heap(&mut self) {
+        for order in (MIN_ORDER..ORDER).rev() {
+            if self.heap.stats_total_bytes() == self.heap.stats_alloc_actual() {
+                return;
+            }
+            let Ok(layout) = Layout::from_size_align(1 << order, 1 << order) else {
+                continue;
+            };
+            while let Ok(block) = self.heap.alloc(layout) {
+                // SAFETY: a free block of the heap, now ours: `2^order` bytes aligned to them.
+                unsafe { self.cache.push(block, order) };
+            }
+        }
     }
 }
 
@@ -139,17 +172,28 @@ unsafe impl Backend for Buddy {
 
     fn allocate(&mut self, layout: Layout) -> Option<NonNull<u8>> {
         let l = class_layout(layout)?;
-        match self.heap.alloc(l) {
-            Ok(block) => Some(block),
-            Err(()) => self.grow_and_allocate(l.size(), l),
+        let order = l.size().trailing_zeros() as usize;
+        if let Some(block) = self.cache.take(order) {
+            return Some(block);
         }
+        if let Ok(block) = self.heap.alloc(l) {
+            return Some(block);
+        }
+        if self.cache.worth_merging(order, self.held) {
+            self.drain_heap();
+            self.cache.merge();
+            if let Some(block) = self.cache.take(order) {
+                return Some(block);
+            }
+        }
+        self.grow_and_allocate(l.size(), l)
     }
 
     unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
         if let Some(l) = class_layout(layout) {
-            // SAFETY: the caller guarantees `ptr` was allocated here with `layout`; the heap saw
-            // it as `l` (same class).
-            unsafe { self.heap.dealloc(ptr, l) }
+            // SAFETY: the caller guarantees `ptr` is a live block of ours with `layout`, so of
+            // class `l.size()` and aligned to it; it is not used afterwards.
+            unsafe { self.cache.push(ptr, l.size().trailing_zeros() as usize) }
         }
     }
 
@@ -166,12 +210,11 @@ unsafe impl Backend for Buddy {
             // size because the block is aligned to `old_class`.
             let mut piece = new_class;
             while piece < old_class {
-                // SAFETY: the piece is part of our block, now unused; the heap takes it as a
-                // block of its size (the counts balance: the block was counted as `old_class`).
+                // SAFETY: the piece is part of our block, now unused, `piece` bytes aligned to
+                // `piece`.
                 unsafe {
                     let at = NonNull::new_unchecked(ptr.as_ptr().add(piece));
-                    self.heap
-                        .dealloc(at, Layout::from_size_align_unchecked(piece, align));
+                    self.cache.push(at, piece.trailing_zeros() as usize);
                 }
                 piece *= 2;
             }
@@ -190,6 +233,8 @@ unsafe impl Backend for Buddy {
         Footprint {
             heap_bytes: self.held,
             grow_count: self.grows,
+            // Regions are given back only on drop.
+            peak_heap_bytes: self.held,
         }
     }
 }

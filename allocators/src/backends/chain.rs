@@ -3,7 +3,7 @@
 
 use core::ptr::{self, NonNull};
 
-use crate::pages::{self, PAGE_SIZE, Region};
+use crate::pages::{self, GRANULE, Region};
 use crate::{Footprint, GrowthPolicy, LUA_MAX_ALIGN};
 
 /// The header at the start of each run.
@@ -37,6 +37,7 @@ pub(crate) struct Chain {
     policy: GrowthPolicy,
     last_region: usize,
     held: usize,
+    peak: usize,
     grows: usize,
 }
 
@@ -50,6 +51,7 @@ impl Chain {
             policy,
             last_region: 0,
             held: 0,
+            peak: 0,
             grows: 0,
         }
     }
@@ -58,6 +60,7 @@ impl Chain {
         Footprint {
             heap_bytes: self.held,
             grow_count: self.grows,
+            peak_heap_bytes: self.peak,
         }
     }
 
@@ -67,9 +70,10 @@ impl Chain {
         let size = self
             .policy
             .region_size(needed.checked_add(HEADER)?, self.last_region)?;
-        let region = pages::acquire(size, PAGE_SIZE)?;
+        let region = pages::acquire(size, GRANULE)?;
         self.grows += 1;
         self.held += region.size;
+        self.peak = self.peak.max(self.held);
         self.last_region = region.size;
         let base = region.base.as_ptr();
         // SAFETY: `size` bytes from `base` are the region we now own.
@@ -88,7 +92,7 @@ impl Chain {
             }
         }
         let header = base.cast::<Header>();
-        // SAFETY: the region is ours, page-aligned and larger than a header.
+        // SAFETY: the region is ours, granule-aligned and larger than a header.
         unsafe {
             header.write(Header {
                 next: self.head,
@@ -96,7 +100,7 @@ impl Chain {
             })
         };
         self.head = header;
-        // SAFETY: HEADER < PAGE_SIZE <= region.size.
+        // SAFETY: HEADER < GRANULE <= region.size.
         let start = unsafe { NonNull::new_unchecked(base.add(HEADER)) };
         Some(Grown::Fresh { start, end })
     }
@@ -132,7 +136,7 @@ impl Chain {
         while let Some(header) = NonNull::new(run) {
             // SAFETY: every run starts with its header; read it before giving the run back.
             let Header { next, size } = unsafe { header.read() };
-            // SAFETY: the run is page-aligned memory of the page source that we own.
+            // SAFETY: the run is granule-aligned memory of the page source that we own.
             unsafe {
                 pages::release(Region {
                     base: header.cast(),

@@ -5,7 +5,7 @@ use core::cell::Cell;
 use core::mem::ManuallyDrop;
 use core::ptr::{self, NonNull};
 
-use crate::pages::{self, PAGE_SIZE, Region};
+use crate::pages::{self, GRANULE, Region};
 use crate::{Backend, Footprint, GrowthPolicy};
 
 /// dlmalloc's own alignment of every block.
@@ -13,8 +13,10 @@ const MALLOC_ALIGN: usize = 2 * size_of::<usize>();
 
 /// [dlmalloc](https://crates.io/crates/dlmalloc), Doug Lea's allocator as ported to Rust.
 ///
-/// Segments come from the page source. dlmalloc gives wholly free segments and the free top of
-/// a segment back itself from time to time; on drop, `Dlmalloc::destroy` gives back every segment.
+/// Segments come from the page source, in granules (dlmalloc's own default is 64 KiB, which
+/// would make every state hold a whole page). dlmalloc gives wholly free segments and the free
+/// top of a segment back itself from time to time; on drop, `Dlmalloc::destroy` gives back every
+/// segment.
 pub struct Dlmalloc {
     inner: ManuallyDrop<dlmalloc::Dlmalloc<PageAllocator>>,
 }
@@ -24,6 +26,7 @@ struct PageAllocator {
     policy: GrowthPolicy,
     last_region: Cell<usize>,
     held: Cell<usize>,
+    peak: Cell<usize>,
     grows: Cell<usize>,
 }
 
@@ -32,11 +35,11 @@ impl PageAllocator {
         let Some(base) = NonNull::new(base) else {
             return false;
         };
-        if base.as_ptr() as usize % PAGE_SIZE != 0 || size % PAGE_SIZE != 0 {
+        if base.as_ptr() as usize % GRANULE != 0 || size % GRANULE != 0 {
             return false;
         }
-        // SAFETY: dlmalloc hands back (parts of) segments we gave it, whole pages, and no longer
-        // uses them.
+        // SAFETY: dlmalloc hands back (parts of) segments we gave it, whole granules, and no
+        // longer uses them.
         unsafe { pages::release(Region { base, size }) };
         self.held.set(self.held.get() - size);
         true
@@ -50,11 +53,12 @@ unsafe impl dlmalloc::Allocator for PageAllocator {
         let region = self
             .policy
             .region_size(size, self.last_region.get())
-            .and_then(|size| pages::acquire(size, PAGE_SIZE));
+            .and_then(|size| pages::acquire(size, GRANULE));
         match region {
             Some(r) => {
                 self.last_region.set(r.size);
                 self.held.set(self.held.get() + r.size);
+                self.peak.set(self.peak.get().max(self.held.get()));
                 self.grows.set(self.grows.get() + 1);
                 (r.base.as_ptr(), r.size, 0)
             }
@@ -83,7 +87,7 @@ unsafe impl dlmalloc::Allocator for PageAllocator {
     }
 
     fn page_size(&self) -> usize {
-        PAGE_SIZE
+        GRANULE
     }
 }
 
@@ -99,16 +103,21 @@ impl Dlmalloc {
         Self::with_policy(GrowthPolicy::Exact)
     }
 
-    /// An empty heap growing by `policy` (dlmalloc itself asks for 64 KiB at least).
+    /// An empty heap growing by `policy`.
     pub const fn with_policy(policy: GrowthPolicy) -> Self {
         let pages = PageAllocator {
             policy,
             last_region: Cell::new(0),
             held: Cell::new(0),
+            peak: Cell::new(0),
             grows: Cell::new(0),
         };
+        let mut inner = dlmalloc::Dlmalloc::new_with_allocator(pages);
+        // A power of two above dlmalloc's minimum: always accepted.
+        let accepted = inner.set_granularity(GRANULE);
+        assert!(accepted, "dlmalloc refused the granule as granularity");
         Self {
-            inner: ManuallyDrop::new(dlmalloc::Dlmalloc::new_with_allocator(pages)),
+            inner: ManuallyDrop::new(inner),
         }
     }
 }
@@ -181,6 +190,7 @@ unsafe impl Backend for Dlmalloc {
         Footprint {
             heap_bytes: a.held.get(),
             grow_count: a.grows.get(),
+            peak_heap_bytes: a.peak.get(),
         }
     }
 }

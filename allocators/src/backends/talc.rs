@@ -1,5 +1,8 @@
 //! The `talc` allocator over regions from the page source, or over one fixed arena.
 
+// With `slab` alone this is only slab's large-block heap, which does not use everything.
+#![cfg_attr(not(feature = "talc"), allow(dead_code))]
+
 use core::alloc::Layout;
 use core::ptr::{self, NonNull};
 
@@ -171,6 +174,7 @@ unsafe impl Backend for Talc {
     fn footprint(&self) -> Footprint {
         let mut f = self.core.source.chain.footprint();
         f.heap_bytes += self.core.source.fixed;
+        f.peak_heap_bytes += self.core.source.fixed;
         f
     }
 }
@@ -191,7 +195,8 @@ mod tests {
             t.footprint(),
             Footprint {
                 heap_bytes: 64 * 1024,
-                grow_count: 0
+                grow_count: 0,
+                peak_heap_bytes: 64 * 1024,
             }
         );
     }

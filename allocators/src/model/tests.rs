@@ -36,6 +36,12 @@ fn buddy() {
     seeds::<crate::Buddy>();
 }
 
+#[cfg(feature = "slab")]
+#[test]
+fn slab() {
+    seeds::<crate::Slab>();
+}
+
 #[cfg(all(feature = "system", not(target_arch = "wasm32")))]
 #[test]
 fn system() {
@@ -47,7 +53,8 @@ fn system() {
     feature = "talc",
     feature = "dlmalloc",
     feature = "buddy",
-    feature = "bump"
+    feature = "bump",
+    feature = "slab"
 ))]
 #[test]
 fn geometric_policy() {
@@ -67,6 +74,8 @@ fn geometric_policy() {
     geometric!(crate::Talc);
     #[cfg(feature = "buddy")]
     geometric!(crate::Buddy);
+    #[cfg(feature = "slab")]
+    geometric!(crate::Slab);
 }
 
 /// A fuzz input of arbitrary bytes runs the same checks.
@@ -87,7 +96,8 @@ fn fuzz_body_on_fixed_bytes() {
         feature = "talc",
         feature = "dlmalloc",
         feature = "buddy",
-        feature = "bump"
+        feature = "bump",
+        feature = "slab"
     )
 ))]
 #[test]

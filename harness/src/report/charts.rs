@@ -8,19 +8,24 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
 
 /// The charts `write` produces, with their titles (for the Markdown report).
-pub const CHARTS: [(&str, &str); 3] = [
-    ("time_ratio.svg", "Workload time, ratio to native Lua (median; lower is better)"),
+pub const CHARTS: [(&str, &str); 4] = [
+    ("time_ratio.svg", "Workload time, ratio to native Lua of the same version (median; lower is better)"),
     ("memory_efficiency.svg", "Memory efficiency: peak live bytes / linear memory grown (higher is better)"),
     ("sizes.svg", "Module size, KiB (raw and gzip -9)"),
+    ("lua55.svg", "Lua 5.5 / Lua 5.4 per workload: time per backend, and peak live bytes (lower is better)"),
 ];
 
-const COLORS: [RGBColor; 6] = [
+const COLORS: [RGBColor; 10] = [
     RGBColor(0x1f, 0x77, 0xb4),
     RGBColor(0xff, 0x7f, 0x0e),
     RGBColor(0x2c, 0xa0, 0x2c),
     RGBColor(0xd6, 0x27, 0x28),
     RGBColor(0x94, 0x67, 0xbd),
     RGBColor(0x8c, 0x56, 0x4b),
+    RGBColor(0xe3, 0x77, 0xc2),
+    RGBColor(0x7f, 0x7f, 0x7f),
+    RGBColor(0xbc, 0xbd, 0x22),
+    RGBColor(0x17, 0xbe, 0xcf),
 ];
 
 /// One bar per series in every group; `None` leaves a gap.
@@ -39,7 +44,8 @@ pub fn write(report: &Report, dir: &Path) -> Result<(), String> {
         .backends
         .iter()
         .map(|b| {
-            let ratios = timed.iter().map(|w| Some(b.workload(w)?.time?.median_ms / report.native.workload(w)?.time.median_ms)).collect();
+            let native = report.native_of(b);
+            let ratios = timed.iter().map(|w| Some(b.workload(w)?.time?.median_ms / native?.workload(w)?.time.median_ms)).collect();
             (b.name.clone(), ratios)
         })
         .collect();
@@ -52,7 +58,7 @@ pub fn write(report: &Report, dir: &Path) -> Result<(), String> {
     }
     draw(
         &dir.join(CHARTS[0].0),
-        Bars { title: CHARTS[0].1.into(), y_label: "time / native time".into(), groups: timed, series: ratio_series, reference: Some((1.0, "native".into())) },
+        Bars { title: CHARTS[0].1.into(), y_label: "time / native time".into(), groups: timed.clone(), series: ratio_series, reference: Some((1.0, "native".into())) },
     )?;
 
     let efficiency = report
@@ -79,6 +85,26 @@ pub fn write(report: &Report, dir: &Path) -> Result<(), String> {
             series: vec![("raw".into(), modules.iter().map(|m| kib(m.1)).collect()), ("gzip -9".into(), modules.iter().map(|m| kib(m.2)).collect())],
             reference: None,
         },
+    )?;
+
+    // Lua 5.5 against 5.4: time per backend and peak live bytes (the same on every backend).
+    let pairs: Vec<_> = report.on("5.5").filter_map(|new| Some((report.lua54_of(new)?, new))).collect();
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let mut series: Vec<(String, Vec<Option<f64>>)> = pairs
+        .iter()
+        .map(|(old, new)| {
+            let ratios = timed.iter().map(|w| Some(new.workload(w)?.time?.median_ms / old.workload(w)?.time?.median_ms)).collect();
+            (format!("time, {}", new.allocator()), ratios)
+        })
+        .collect();
+    let (old, new) = pairs[0];
+    let peak = timed.iter().map(|w| Some(new.workload(w)?.peak_live_bytes as f64 / old.workload(w)?.peak_live_bytes as f64)).collect();
+    series.push(("peak live bytes".into(), peak));
+    draw(
+        &dir.join(CHARTS[3].0),
+        Bars { title: CHARTS[3].1.into(), y_label: "Lua 5.5 / Lua 5.4".into(), groups: timed, series, reference: Some((1.0, "Lua 5.4".into())) },
     )
 }
 

@@ -1,12 +1,12 @@
-//! `cargo harness check`: the regression gate. Builds every backend, runs each workload once per
-//! backend (no timing loops) and compares the deterministic figures (module sizes, live bytes
+//! `cargo harness check`: the regression gate. Builds every backend on both Lua versions, runs
+//! each workload once per module (no timing loops) and compares the deterministic figures (module sizes, live bytes
 //! after init, peak live bytes and linear memory grown per workload) with
 //! `reports/baseline.json`. A figure more than [`TOLERANCE_PERCENT`] above its baseline fails;
 //! so does a changed workload result. `cargo harness report --update-baseline` accepts a change.
 
 use super::model::Backend;
 use super::{measure, node, reports_dir, workloads};
-use crate::backends;
+use crate::backends::{self, Lua};
 use crate::build::{self, Built};
 use crate::progress::step;
 use std::collections::BTreeMap;
@@ -15,9 +15,11 @@ use std::fmt::Write;
 /// How far above the baseline a size or memory figure may go before the gate fails.
 pub const TOLERANCE_PERCENT: f64 = 1.0;
 
-/// `cargo harness check [BACKEND..]`: builds, then [`gate`].
+/// `cargo harness check [--lua 5.4|5.5|all] [BACKEND..]` (both versions by default): builds,
+/// then [`gate`].
 pub fn run(args: &[String]) -> Result<(), String> {
-    let built = build::run(&backends::parse(args)?)?;
+    let (versions, names) = backends::parse_lua(args, &Lua::ALL)?;
+    let built = build::run_versions(&backends::parse(&names)?, &versions)?;
     gate(&built)
 }
 
@@ -26,10 +28,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
 pub fn gate(built: &[Built]) -> Result<(), String> {
     let workloads = workloads::load()?;
     let current = step("workloads: one run each per backend", || {
-        let mut session = node::Session::start(built, false, &workloads)?;
-        let runners: Vec<String> = built.iter().map(|b| b.backend.to_owned()).collect();
-        let runs = measure::single_pass(&mut session, &runners, &workloads)?;
-        measure::check_results(&runs, &runners[0])?;
+        let node = node::Session::start(built, false, &workloads)?;
+        let mut sessions = measure::Sessions { node, other_native: None };
+        let runners: Vec<String> = built.iter().map(|b| b.name()).collect();
+        let runs = measure::single_pass(&mut sessions, &runners, &workloads)?;
+        // Every module agrees with the first module of its Lua version.
+        let first_of = |runner: &str| runners.iter().find(|r| measure::lua_of(r) == measure::lua_of(runner)).cloned().unwrap_or_default();
+        measure::check_results(&runs, first_of)?;
         built.iter().map(|b| super::deterministic(b, &runs, &workloads)).collect::<Result<Vec<_>, _>>()
     })?;
     let comparison = compare_with_baseline(&current)?;
@@ -165,6 +170,7 @@ mod tests {
     fn backend(name: &str, wasm: u64, peak: u64) -> Backend {
         Backend {
             name: name.into(),
+            lua: "5.4".into(),
             wasm_bytes: wasm,
             wasm_gzip_bytes: wasm / 3,
             js_glue_bytes: 20_000,

@@ -2,7 +2,7 @@
 //! [`Report`].
 
 use super::charts::CHARTS;
-use super::model::{Backend, Report, Timing};
+use super::model::{Backend, Native, Report, Timing};
 use super::stats::geomean;
 use super::workloads::INIT;
 use std::fmt::Write;
@@ -33,9 +33,30 @@ fn ratio(value: f64) -> String {
     format!("{value:.2}x")
 }
 
-/// Geometric mean of the time ratios to native over the workloads other than `init`.
-fn mean_ratio(r: &Report, median_of: impl Fn(&str) -> Option<f64>) -> Option<f64> {
-    geomean(r.workloads.iter().filter(|w| *w != INIT).filter_map(|w| Some(median_of(w)? / r.native.workload(w)?.time.median_ms)))
+/// Geometric mean of the time ratios to `native` over the workloads other than `init`.
+fn mean_ratio(r: &Report, native: Option<&Native>, median_of: impl Fn(&str) -> Option<f64>) -> Option<f64> {
+    let native = native?;
+    geomean(r.workloads.iter().filter(|w| *w != INIT).filter_map(|w| Some(median_of(w)? / native.workload(w)?.time.median_ms)))
+}
+
+/// Geometric mean over the workloads other than `init` of `of(w, 5.5) / of(w, 5.4)`.
+fn mean_change(r: &Report, of: impl Fn(&str, bool) -> Option<f64>) -> Option<f64> {
+    geomean(r.workloads.iter().filter(|w| *w != INIT).filter_map(|w| Some(of(w, true)? / of(w, false)?)))
+}
+
+/// A module's name in tables: `talc`, `talc (Lua 5.5)`.
+fn label(b: &Backend) -> String {
+    if b.lua == "5.4" { b.name.clone() } else { format!("{} (Lua {})", b.allocator(), b.lua) }
+}
+
+/// The native reference's name in tables.
+fn native_label(n: &Native, version: &str) -> String {
+    if n.release.is_empty() { format!("native Lua {version}") } else { format!("native Lua {}", n.release) }
+}
+
+/// `new` and its change from `old` in percent: `12.0 KiB (-4.2%)`.
+fn with_change(text: String, new: f64, old: f64) -> String {
+    if old == 0.0 { text } else { format!("{text} ({:+.1}%)", (new - old) / old * 100.0) }
 }
 
 /// Geometric mean of the efficiencies (workloads other than `init`) and the worst workload.
@@ -64,13 +85,13 @@ pub fn headline(r: &Report) -> String {
         let _ = writeln!(
             out,
             "| {} | {} ({}) | {} | {} | {} | {} | {} | {} |",
-            b.name,
+            label(b),
             kib(b.wasm_gzip_bytes),
             kib(b.wasm_bytes),
             b.cold_start.map_or("n/a".into(), |t| ms(t.median_ms)),
             b.vm_init.map_or("n/a".into(), |t| ms(t.median_ms)),
             kib(b.live_after_init),
-            mean_ratio(r, |w| Some(b.workload(w)?.time?.median_ms)).map_or("n/a".into(), ratio),
+            mean_ratio(r, r.native_of(b), |w| Some(b.workload(w)?.time?.median_ms)).map_or("n/a".into(), ratio),
             efficiency_summary(b),
             targets_summary(r, &b.name),
         );
@@ -89,16 +110,70 @@ pub fn headline(r: &Report) -> String {
                 kib(w.wasm_bytes),
                 w.cold_start.map_or("n/a".into(), |t| ms(t.median_ms)),
                 w.vm_init.map_or("n/a".into(), |t| ms(t.median_ms)),
-                mean_ratio(r, |name| Some(w.workload(name)?.time.median_ms)).map_or("n/a".into(), ratio),
+                mean_ratio(r, Some(&r.native), |name| Some(w.workload(name)?.time.median_ms)).map_or("n/a".into(), ratio),
             );
         }
     }
-    let _ = writeln!(
-        out,
-        "| native Lua, system malloc (reference) | | | {} | {} | 1.00x | | |",
-        ms(r.native.vm_init.median_ms),
-        kib(r.native.live_after_init)
+    for (native, version) in std::iter::once((&r.native, "5.4")).chain(r.native_lua55.as_ref().map(|n| (n, "5.5"))) {
+        let _ = writeln!(
+            out,
+            "| {}, system malloc (reference) | | | {} | {} | 1.00x | | |",
+            native_label(native, version),
+            ms(native.vm_init.median_ms),
+            kib(native.live_after_init)
+        );
+    }
+    if r.on("5.5").next().is_some() {
+        out.push_str("\nLua 5.5 against Lua 5.4 on the same runtime: 5.5's figure, then its change from 5.4.\n\n");
+        out.push_str(&lua55_table(r));
+    }
+    out
+}
+
+/// One row per backend measured on both versions, then native: what 5.5 changes.
+fn lua55_table(r: &Report) -> String {
+    let mut out = String::from(
+        "| runtime | .wasm gzip -9 | VM init | live after init | workload time, 5.5 / 5.4 | peak live, 5.5 / 5.4 | memory efficiency |\n\
+         |---|---:|---:|---:|---:|---:|---:|\n",
     );
+    for new in r.on("5.5") {
+        let Some(old) = r.lua54_of(new) else { continue };
+        let pick = |w: &str, lua55: bool| Some(if lua55 { new } else { old }.workload(w)?);
+        let time = mean_change(r, |w, lua55| Some(pick(w, lua55)?.time?.median_ms));
+        let peak = mean_change(r, |w, lua55| Some(pick(w, lua55)?.peak_live_bytes as f64));
+        let efficiency = |b: &Backend| geomean(b.workloads.iter().filter(|w| w.name != INIT).map(|w| w.efficiency));
+        let init = match (new.vm_init, old.vm_init) {
+            (Some(n), Some(o)) => with_change(ms(n.median_ms), n.median_ms, o.median_ms),
+            _ => "n/a".into(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {init} | {} | {} | {} | {} |",
+            new.allocator(),
+            with_change(kib(new.wasm_gzip_bytes), new.wasm_gzip_bytes as f64, old.wasm_gzip_bytes as f64),
+            with_change(kib(new.live_after_init), new.live_after_init as f64, old.live_after_init as f64),
+            time.map_or("n/a".into(), ratio),
+            peak.map_or("n/a".into(), ratio),
+            match (efficiency(new), efficiency(old)) {
+                (Some(n), Some(o)) => format!("{n:.2} ({:+.2})", n - o),
+                _ => "n/a".into(),
+            },
+        );
+    }
+    if let Some(new) = &r.native_lua55 {
+        let old = &r.native;
+        let pick = |w: &str, lua55: bool| if lua55 { new.workload(w) } else { old.workload(w) };
+        let time = mean_change(r, |w, lua55| Some(pick(w, lua55)?.time.median_ms));
+        let peak = mean_change(r, |w, lua55| Some(pick(w, lua55)?.peak_live_bytes as f64));
+        let _ = writeln!(
+            out,
+            "| native (64-bit) | | {} | {} | {} | {} | |",
+            with_change(ms(new.vm_init.median_ms), new.vm_init.median_ms, old.vm_init.median_ms),
+            with_change(kib(new.live_after_init), new.live_after_init as f64, old.live_after_init as f64),
+            time.map_or("n/a".into(), ratio),
+            peak.map_or("n/a".into(), ratio),
+        );
+    }
     out
 }
 
@@ -141,7 +216,7 @@ pub fn document(r: &Report) -> String {
     out.push_str("\n## Size\n\n| module | .wasm | gzip -9 | JS glue | as rustc linked it |\n|---|---:|---:|---:|---:|\n");
     for b in &r.backends {
         let linked = if b.wasm_opt { format!("{} B (then wasm-opt -Oz)", b.linked_wasm_bytes) } else { "(wasm-opt not installed)".into() };
-        let _ = writeln!(out, "| {} | {} B | {} B | {} B | {linked} |", b.name, b.wasm_bytes, b.wasm_gzip_bytes, b.js_glue_bytes);
+        let _ = writeln!(out, "| {} | {} B | {} B | {} B | {linked} |", label(b), b.wasm_bytes, b.wasm_gzip_bytes, b.js_glue_bytes);
     }
     if r.wasmoon.skipped.is_none() {
         let w = &r.wasmoon;
@@ -150,54 +225,67 @@ pub fn document(r: &Report) -> String {
 
     out.push_str("\n## Start-up\n\n| runtime | cold start (fresh Node process) | VM init (new VM on a loaded module) | live after init |\n|---|---:|---:|---:|\n");
     for b in &r.backends {
-        let _ = writeln!(out, "| {} | {} | {} | {} |", b.name, median_min(b.cold_start), median_min(b.vm_init), kib(b.live_after_init));
+        let _ = writeln!(out, "| {} | {} | {} | {} |", label(b), median_min(b.cold_start), median_min(b.vm_init), kib(b.live_after_init));
     }
     if r.wasmoon.skipped.is_none() {
         let _ = writeln!(out, "| wasmoon | {} | {} | n/a |", median_min(r.wasmoon.cold_start), median_min(r.wasmoon.vm_init));
     }
-    let _ = writeln!(out, "| native | n/a | {} | {} (64-bit) |", median_min(Some(r.native.vm_init)), kib(r.native.live_after_init));
+    for (native, version) in natives(r) {
+        let _ = writeln!(out, "| {} | n/a | {} | {} (64-bit) |", native_label(native, version), median_min(Some(native.vm_init)), kib(native.live_after_init));
+    }
 
     let _ = writeln!(
         out,
-        "\n## Workload time\n\nMedian (min) of n={} runs, each on a fresh VM, runners interleaved; ratio to native in brackets.\n",
+        "\n## Workload time\n\nMedian (min) of n={} runs, each on a fresh VM, runners interleaved; ratio to native Lua of the same version in brackets.\n",
         s.workload_reps
     );
-    out.push_str("| workload | native |");
+    out.push_str("| workload |");
+    for (native, version) in natives(r) {
+        let _ = write!(out, " {} |", native_label(native, version));
+    }
     for b in &r.backends {
-        let _ = write!(out, " {} |", b.name);
+        let _ = write!(out, " {} |", label(b));
     }
     let peer = r.wasmoon.skipped.is_none();
-    out.push_str(if peer { " wasmoon |\n|---|---:|" } else { "\n|---|---:|" });
-    out.push_str(&"---:|".repeat(r.backends.len() + usize::from(peer)));
+    out.push_str(if peer { " wasmoon |\n|---|" } else { "\n|---|" });
+    out.push_str(&"---:|".repeat(natives(r).count() + r.backends.len() + usize::from(peer)));
     out.push('\n');
     for w in &r.workloads {
-        let native = r.native.workload(w).map(|n| n.time);
-        let cell = |t: Option<Timing>| match (t, native) {
+        // The ratio is to native Lua of the runner's version.
+        let cell = |t: Option<Timing>, native: Option<&Native>| match (t, native.and_then(|n| n.workload(w)).map(|n| n.time)) {
             (Some(t), Some(n)) if w != INIT => format!("{} ({}) [{}]", ms(t.median_ms), ms(t.min_ms), ratio(t.median_ms / n.median_ms)),
             (Some(t), _) => format!("{} ({})", ms(t.median_ms), ms(t.min_ms)),
             _ => "n/a".into(),
         };
-        let _ = write!(out, "| {w} | {} |", cell(native));
+        let _ = write!(out, "| {w} |");
+        for (native, _) in natives(r) {
+            let _ = write!(out, " {} |", cell(native.workload(w).map(|n| n.time), Some(native)));
+        }
         for b in &r.backends {
-            let _ = write!(out, " {} |", cell(b.workload(w).and_then(|x| x.time)));
+            let _ = write!(out, " {} |", cell(b.workload(w).and_then(|x| x.time), r.native_of(b)));
         }
         if peer {
-            let _ = write!(out, " {} |", cell(r.wasmoon.workload(w).map(|x| x.time)));
+            let _ = write!(out, " {} |", cell(r.wasmoon.workload(w).map(|x| x.time), Some(&r.native)));
         }
         out.push('\n');
     }
 
     out.push_str("\n## Memory per workload\n\nPeak live bytes, linear memory the VM's backend grew (memory.grow calls), efficiency = peak live / grown. Native peak live (64-bit pointers) for reference.\n\n");
-    out.push_str("| workload | native peak live |");
-    for b in &r.backends {
-        let _ = write!(out, " {} |", b.name);
+    out.push_str("| workload |");
+    for (native, version) in natives(r) {
+        let _ = write!(out, " {} peak live |", native_label(native, version));
     }
-    out.push_str("\n|---|---:|");
-    out.push_str(&"---:|".repeat(r.backends.len()));
+    for b in &r.backends {
+        let _ = write!(out, " {} |", label(b));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---:|".repeat(natives(r).count() + r.backends.len()));
     out.push('\n');
     for w in &r.workloads {
-        let native = r.native.workload(w).map_or("n/a".into(), |n| kib(n.peak_live_bytes));
-        let _ = write!(out, "| {w} | {native} |");
+        let _ = write!(out, "| {w} |");
+        for (native, _) in natives(r) {
+            let _ = write!(out, " {} |", native.workload(w).map_or("n/a".into(), |n| kib(n.peak_live_bytes)));
+        }
         for b in &r.backends {
             let cell = b.workload(w).map_or("n/a".into(), |x| {
                 format!("{} / {} ({}) = {:.2}", kib(x.peak_live_bytes), kib(x.grown_bytes), x.grow_count, x.efficiency)
@@ -207,13 +295,25 @@ pub fn document(r: &Report) -> String {
         out.push('\n');
     }
 
-    out.push_str("\n## Results\n\nEvery runner returned the same checksum as native Lua (the report stops otherwise):\n\n");
+    out.push_str("\n## Results\n\nEvery runner returned the same checksum as native Lua of its version (the report stops otherwise):\n\n");
     for n in &r.native.workloads {
-        let _ = writeln!(out, "- `{}`: `{}`", n.name, n.checksum);
+        let lua55 = r.native_lua55.as_ref().and_then(|l| l.workload(&n.name)).filter(|l| l.checksum != n.checksum);
+        match lua55 {
+            Some(l) => {
+                let _ = writeln!(out, "- `{}`: `{}` (Lua 5.5: `{}`)", n.name, n.checksum, l.checksum);
+            }
+            None => {
+                let _ = writeln!(out, "- `{}`: `{}`", n.name, n.checksum);
+            }
+        }
+    }
+    if r.on("5.5").next().is_some() {
+        out.push_str(&lua55_section(r));
     }
 
     out.push_str("\n## Charts\n\n");
-    for (file, title) in CHARTS {
+    let lua55 = r.on("5.5").next().is_some();
+    for (file, title) in CHARTS.into_iter().filter(|(file, _)| lua55 || *file != "lua55.svg") {
         let _ = writeln!(out, "![{title}]({file})\n");
     }
 
@@ -225,6 +325,7 @@ pub fn document(r: &Report) -> String {
          - VM init: n={} VM creations (newstate + openlibs) per runner on a loaded module, in 10 interleaved batches.\n\
          - Workloads: `benches/lua/*.lua`; only the exec is timed, each run on a fresh VM (wasmoon: a fresh engine and `doString`); one untimed pass first (memory figures, checksums, warm-up).\n\
          - Memory: `memoryStats()` of the VM that ran the workload: `peakBytes`, `heapBytes` (linear memory its backend took), `growCount`.\n\
+         - Lua versions: each backend on Lua 5.4 and on 5.5 (`target/lua-wasm/<backend>-lua55/`); native Lua 5.4 runs in the harness process, native 5.5 in `native_measure` (benches crate), both on the system allocator.\n\
          - Targets: VM init median < 5 ms; `.wasm` (raw) < 1.5 MB (1,500,000 bytes).\n\
          - `cargo harness check` fails when a size or memory figure exceeds `reports/baseline.json` by more than {}%.",
         s.cold_start_runs, s.vm_init_runs, s.tolerance_percent
@@ -232,9 +333,44 @@ pub fn document(r: &Report) -> String {
     out
 }
 
+/// Native Lua 5.4, and 5.5 when it was measured, with their versions.
+fn natives(r: &Report) -> impl Iterator<Item = (&Native, &'static str)> {
+    std::iter::once((&r.native, "5.4")).chain(r.native_lua55.as_ref().map(|n| (n, "5.5")))
+}
+
+/// `## Lua 5.5 against 5.4`: the summary table and, per workload, peak live bytes and time.
+fn lua55_section(r: &Report) -> String {
+    let mut out = String::from(
+        "\n## Lua 5.5 against 5.4\n\nThe same backends and workloads on Lua 5.5 (`--features lua55`); each figure is 5.5's, \
+         with its change from 5.4 on the same runtime. Ratios below 1 mean 5.5 is faster or holds less.\n\n",
+    );
+    out.push_str(&lua55_table(r));
+    let pairs: Vec<(&Backend, &Backend)> = r.on("5.5").filter_map(|new| Some((r.lua54_of(new)?, new))).collect();
+    out.push_str("\nPer workload: peak live bytes (the same on every backend) and time, 5.5 / 5.4.\n\n| workload | wasm peak live | native peak live |");
+    for (_, new) in &pairs {
+        let _ = write!(out, " time, {} |", new.allocator());
+    }
+    out.push_str("\n|---|---:|---:|");
+    out.push_str(&"---:|".repeat(pairs.len()));
+    out.push('\n');
+    for w in &r.workloads {
+        let peak = |old: u64, new: u64| with_change(format!("{} -> {}", kib(old), kib(new)), new as f64, old as f64);
+        let wasm = pairs.first().and_then(|(old, new)| Some(peak(old.workload(w)?.peak_live_bytes, new.workload(w)?.peak_live_bytes)));
+        let native = r.native_lua55.as_ref().and_then(|n| Some(peak(r.native.workload(w)?.peak_live_bytes, n.workload(w)?.peak_live_bytes)));
+        let _ = write!(out, "| {w} | {} | {} |", wasm.unwrap_or_else(|| "n/a".into()), native.unwrap_or_else(|| "n/a".into()));
+        for (old, new) in &pairs {
+            let time = (|| Some(new.workload(w)?.time?.median_ms / old.workload(w)?.time?.median_ms))();
+            let _ = write!(out, " {} |", time.map_or("n/a".into(), ratio));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// How to read the headline (latest.md; README.md has its own copy beside the table).
 const READING: &str = "\n\
 Cold start and VM init are medians (details below). *Time vs native* is the geometric mean over the \
-workloads (not `init`) of median wasm time / median native time: 1.00x would be native speed. \
-*Memory efficiency* is peak live bytes / linear memory grown, geometric mean and worst workload: 1.00 \
-would mean no memory wasted. Sizes and memory figures are deterministic; times vary from run to run.\n";
+workloads (not `init`) of median wasm time / median native time of the same Lua version: 1.00x \
+would be native speed. *Memory efficiency* is peak live bytes / linear memory grown, geometric mean and worst workload: 1.00 \
+would mean no memory wasted. Sizes and memory figures are deterministic; times vary from run to run. \
+The Lua 5.5 rows are the same backends built with `--features lua55`.\n";

@@ -4,12 +4,31 @@
 use super::native;
 use super::node::Session;
 use super::workloads::Workload;
+use crate::backends::Lua;
 use crate::progress::step;
 use std::collections::BTreeMap;
 
-/// The in-process reference runner and the npm peer; the other runners are backend names.
+/// The in-process reference runner (native Lua 5.4) and the npm peer; native Lua 5.5 is
+/// `native-lua55`; the other runners are built modules (`talc`, `talc-lua55`, …).
 pub const NATIVE: &str = "native";
 pub const WASMOON: &str = "wasmoon";
+
+/// The native runner of a Lua version: `native`, `native-lua55`.
+pub fn native_runner(lua: Lua) -> String {
+    format!("{NATIVE}{}", lua.suffix())
+}
+
+/// The Lua version a runner runs (wasmoon's is 5.4).
+pub fn lua_of(runner: &str) -> Lua {
+    if runner.ends_with(Lua::V55.suffix()) { Lua::V55 } else { Lua::V54 }
+}
+
+/// The processes the runners live in: measure.mjs for the modules and the peer, and
+/// `native_measure` for the native runner of the version this process is not built with.
+pub struct Sessions {
+    pub node: Session,
+    pub other_native: Option<Session>,
+}
 
 /// Memory figures of one VM (`memoryStats()`).
 #[derive(Clone, Copy, Debug)]
@@ -32,8 +51,24 @@ pub struct Run {
 /// Samples per (runner, workload).
 pub type Samples = BTreeMap<(String, String), Vec<f64>>;
 
-fn run_one(session: &mut Session, runner: &str, workload: &Workload) -> Result<Run, String> {
-    if runner == NATIVE { native::run(&workload.name, &workload.source) } else { session.run(runner, &workload.name) }
+fn run_one(sessions: &mut Sessions, runner: &str, workload: &Workload) -> Result<Run, String> {
+    match sessions.session_of(runner)? {
+        None => native::run(&workload.name, &workload.source),
+        Some(session) => session.run(runner, &workload.name),
+    }
+}
+
+impl Sessions {
+    /// The process that runs `runner`, or `None` for this one.
+    fn session_of(&mut self, runner: &str) -> Result<Option<&mut Session>, String> {
+        if runner == native_runner(native::IN_PROCESS) {
+            Ok(None)
+        } else if runner.starts_with(NATIVE) {
+            self.other_native.as_mut().map(Some).ok_or_else(|| format!("no process runs {runner}"))
+        } else {
+            Ok(Some(&mut self.node))
+        }
+    }
 }
 
 fn rotated(runners: &[String], round: usize) -> impl Iterator<Item = &String> {
@@ -41,15 +76,14 @@ fn rotated(runners: &[String], round: usize) -> impl Iterator<Item = &String> {
 }
 
 /// `total` VM creations per runner, in `batches` interleaved batches.
-pub fn vm_init(session: &mut Session, runners: &[String], total: usize, batches: usize) -> Result<BTreeMap<String, Vec<f64>>, String> {
+pub fn vm_init(sessions: &mut Sessions, runners: &[String], total: usize, batches: usize) -> Result<BTreeMap<String, Vec<f64>>, String> {
     let mut times: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for batch in 0..batches {
         let n = total / batches + usize::from(batch < total % batches);
         for runner in rotated(runners, batch) {
-            let batch_times = if runner == NATIVE {
-                (0..n).map(|_| native::init_time()).collect::<Result<Vec<_>, _>>()?
-            } else {
-                session.init_times(runner, n)?
+            let batch_times = match sessions.session_of(runner)? {
+                None => (0..n).map(|_| native::init_time()).collect::<Result<Vec<_>, _>>()?,
+                Some(session) => session.init_times(runner, n)?,
             };
             times.entry(runner.clone()).or_default().extend(batch_times);
         }
@@ -59,24 +93,24 @@ pub fn vm_init(session: &mut Session, runners: &[String], total: usize, batches:
 
 /// One run of every workload on every runner: the memory figures and checksums (deterministic),
 /// and the warm-up of the timed rounds.
-pub fn single_pass(session: &mut Session, runners: &[String], workloads: &[Workload]) -> Result<BTreeMap<(String, String), Run>, String> {
+pub fn single_pass(sessions: &mut Sessions, runners: &[String], workloads: &[Workload]) -> Result<BTreeMap<(String, String), Run>, String> {
     let mut runs = BTreeMap::new();
     for workload in workloads {
         for runner in runners {
-            runs.insert((runner.clone(), workload.name.clone()), run_one(session, runner, workload)?);
+            runs.insert((runner.clone(), workload.name.clone()), run_one(sessions, runner, workload)?);
         }
     }
     Ok(runs)
 }
 
 /// `reps` timed rounds; each round runs every workload once on every runner.
-pub fn timed_rounds(session: &mut Session, runners: &[String], workloads: &[Workload], reps: usize) -> Result<Samples, String> {
+pub fn timed_rounds(sessions: &mut Sessions, runners: &[String], workloads: &[Workload], reps: usize) -> Result<Samples, String> {
     let mut samples = Samples::new();
     for round in 0..reps {
         step(&format!("workloads: timed round {}/{reps}", round + 1), || {
             for workload in workloads {
                 for runner in rotated(runners, round) {
-                    let run = run_one(session, runner, workload)?;
+                    let run = run_one(sessions, runner, workload)?;
                     samples.entry((runner.clone(), workload.name.clone())).or_default().push(run.ms);
                 }
             }
@@ -86,11 +120,13 @@ pub fn timed_rounds(session: &mut Session, runners: &[String], workloads: &[Work
     Ok(samples)
 }
 
-/// Checks that every runner's result of every workload equals native's.
-pub fn check_results(runs: &BTreeMap<(String, String), Run>, reference: &str) -> Result<(), String> {
+/// Checks that every runner's result of every workload equals that of its `reference` runner
+/// (native Lua of the same version, in a report).
+pub fn check_results(runs: &BTreeMap<(String, String), Run>, reference: impl Fn(&str) -> String) -> Result<(), String> {
     let mut wrong = Vec::new();
     for ((runner, workload), run) in runs {
-        let expected = &runs[&(reference.to_owned(), workload.clone())].result;
+        let reference = reference(runner);
+        let expected = &runs.get(&(reference.clone(), workload.clone())).ok_or_else(|| format!("no run of {workload} on {reference}"))?.result;
         if &run.result != expected {
             wrong.push(format!("{workload} on {runner}: `{}`, {reference} gave `{expected}`", run.result));
         }

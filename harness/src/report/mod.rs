@@ -1,5 +1,6 @@
-//! `cargo harness report`: builds every backend, measures size, start-up, memory and workload
-//! time against native Lua and the wasmoon peer, and writes `reports/latest.{json,md}`, the SVG
+//! `cargo harness report`: builds every backend on Lua 5.4 and 5.5, measures size, start-up,
+//! memory and workload time against native Lua (of the same version) and the wasmoon peer, and
+//! writes `reports/latest.{json,md}`, the SVG
 //! charts, and README.md's results table. `cargo harness check` (check.rs) gates the
 //! deterministic figures against `reports/baseline.json`.
 //!
@@ -21,11 +22,11 @@ mod sizes;
 pub(crate) mod stats;
 mod workloads;
 
-use crate::backends;
+use crate::backends::{self, Lua};
 use crate::build::{self, Built};
 use crate::progress::step;
 use crate::shell::workspace_root;
-use measure::{NATIVE, Run, WASMOON};
+use measure::{Run, Sessions, WASMOON, native_runner};
 use model::{Backend, Native, NativeWorkload, PeerWorkload, Report, Settings, Target, Wasmoon, WorkloadFigures};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -38,22 +39,39 @@ const WORKLOAD_REPS: usize = 15;
 const INIT_LIMIT_MS: f64 = 5.0;
 const WASM_LIMIT_BYTES: f64 = 1_500_000.0;
 
-/// `cargo harness report [--update-baseline] [BACKEND..]`.
+/// `cargo harness report [--update-baseline] [--lua 5.4|5.5|all] [BACKEND..]` (both Lua versions
+/// by default).
 pub fn run(args: &[String]) -> Result<(), String> {
     let update_baseline = args.iter().any(|a| a == "--update-baseline");
     let names: Vec<String> = args.iter().filter(|a| *a != "--update-baseline").cloned().collect();
+    let (versions, names) = backends::parse_lua(&names, &Lua::ALL)?;
     let backends = backends::parse(&names)?;
     let workloads = workloads::load()?;
-    let built = build::run(&backends)?;
+    let built = build::run_versions(&backends, &versions)?;
     let provenance = provenance::collect();
 
-    let mut session = step("Node: load every module and the wasmoon peer", || node::Session::start(&built, true, &workloads))?;
-    if let Some(why) = &session.wasmoon_skipped {
+    let node = step("Node: load every module and the wasmoon peer", || node::Session::start(&built, true, &workloads))?;
+    if let Some(why) = &node.wasmoon_skipped {
         eprintln!("    wasmoon peer skipped: {why}");
     }
-    let skipped = session.wasmoon_skipped.clone();
+    let skipped = node.wasmoon_skipped.clone();
     let peer = skipped.is_none();
-    let mut runners: Vec<String> = std::iter::once(NATIVE).chain(backends.iter().copied()).map(str::to_owned).collect();
+    // Native Lua of the version this process is not built with runs in its own process.
+    let other = versions.iter().copied().find(|&lua| lua != native::IN_PROCESS);
+    let (other_native, other_release) = match other {
+        Some(lua) => {
+            let (session, release) = step(&format!("native Lua {}: build and start native_measure", lua.version()), || {
+                node::Session::native(&native::build_measure(lua)?)
+            })?;
+            (Some(session), Some((lua, release)))
+        }
+        None => (None, None),
+    };
+    let mut sessions = Sessions { node, other_native };
+    let mut runners: Vec<String> = std::iter::once(native_runner(native::IN_PROCESS))
+        .chain(other.map(native_runner))
+        .chain(built.iter().map(Built::name))
+        .collect();
     if peer {
         runners.push(WASMOON.into());
     }
@@ -61,46 +79,51 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // First, on the freshly loaded modules, as `cargo harness check` does: a backend's grown
     // memory can depend on what the module did before (the page source's free list), so the
     // memory figures come from the same history in both.
-    let single = step("workloads: one run each (memory, results, warm-up)", || measure::single_pass(&mut session, &runners, &workloads))?;
-    measure::check_results(&single, NATIVE)?;
-    let mut cold_runners: Vec<(String, String)> = built.iter().map(|b| (b.backend.to_owned(), b.web_dir.to_string_lossy().into_owned())).collect();
+    let single = step("workloads: one run each (memory, results, warm-up)", || measure::single_pass(&mut sessions, &runners, &workloads))?;
+    measure::check_results(&single, |runner| native_runner(measure::lua_of(runner)))?;
+    let mut cold_runners: Vec<(String, String)> = built.iter().map(|b| (b.name(), b.web_dir.to_string_lossy().into_owned())).collect();
     if peer {
         cold_runners.push((WASMOON.into(), WASMOON.into()));
     }
     let cold = step(&format!("cold start: {COLD_START_RUNS} fresh Node processes per module"), || {
         cold_start::measure(&cold_runners, COLD_START_RUNS)
     })?;
-    let init = step(&format!("VM init: {VM_INIT_RUNS} per runner"), || measure::vm_init(&mut session, &runners, VM_INIT_RUNS, VM_INIT_BATCHES))?;
-    let samples = measure::timed_rounds(&mut session, &runners, &workloads, WORKLOAD_REPS)?;
-    drop(session);
+    let init = step(&format!("VM init: {VM_INIT_RUNS} per runner"), || measure::vm_init(&mut sessions, &runners, VM_INIT_RUNS, VM_INIT_BATCHES))?;
+    let samples = measure::timed_rounds(&mut sessions, &runners, &workloads, WORKLOAD_REPS)?;
+    drop(sessions);
 
     let timing = |runner: &str, samples_of: &[f64]| stats::timing(samples_of).ok_or_else(|| format!("no samples for {runner}"));
     let mut report_backends = Vec::new();
     for b in &built {
+        let name = b.name();
         let mut backend = deterministic(b, &single, &workloads)?;
-        backend.cold_start = stats::timing(&cold[b.backend]);
-        backend.vm_init = stats::timing(&init[b.backend]);
+        backend.cold_start = stats::timing(&cold[&name]);
+        backend.vm_init = stats::timing(&init[&name]);
         for w in &mut backend.workloads {
-            w.time = Some(timing(b.backend, &samples[&(b.backend.to_owned(), w.name.clone())])?);
+            w.time = Some(timing(&name, &samples[&(name.clone(), w.name.clone())])?);
         }
         report_backends.push(backend);
     }
-    let native_runs = |w: &str| &single[&(NATIVE.to_owned(), w.to_owned())];
-    let native = Native {
-        vm_init: timing(NATIVE, &init[NATIVE])?,
-        live_after_init: native_runs(workloads::INIT).init.map_or(0, |m| m.live_bytes),
-        workloads: workloads
-            .iter()
-            .map(|w| {
-                let run = native_runs(&w.name);
-                Ok(NativeWorkload {
-                    name: w.name.clone(),
-                    checksum: run.result.clone(),
-                    time: timing(NATIVE, &samples[&(NATIVE.to_owned(), w.name.clone())])?,
-                    peak_live_bytes: run.after.map_or(0, |m| m.peak_bytes),
+    let native_of = |lua: Lua, release: &str| -> Result<Native, String> {
+        let runner = native_runner(lua);
+        let runs = |w: &str| &single[&(runner.clone(), w.to_owned())];
+        Ok(Native {
+            release: release.to_owned(),
+            vm_init: timing(&runner, &init[&runner])?,
+            live_after_init: runs(workloads::INIT).init.map_or(0, |m| m.live_bytes),
+            workloads: workloads
+                .iter()
+                .map(|w| {
+                    let run = runs(&w.name);
+                    Ok(NativeWorkload {
+                        name: w.name.clone(),
+                        checksum: run.result.clone(),
+                        time: timing(&runner, &samples[&(runner.clone(), w.name.clone())])?,
+                        peak_live_bytes: run.after.map_or(0, |m| m.peak_bytes),
+                    })
                 })
-            })
-            .collect::<Result<_, String>>()?,
+                .collect::<Result<_, String>>()?,
+        })
     };
     let wasmoon = wasmoon(skipped, &cold, &init, &single, &samples, &workloads)?;
     let report = Report {
@@ -110,7 +133,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         workloads: workloads.iter().map(|w| w.name.clone()).collect(),
         targets: targets(&report_backends),
         backends: report_backends,
-        native,
+        native: native_of(native::IN_PROCESS, benches::native::LUA_RELEASE)?,
+        native_lua55: other_release.map(|(lua, release)| native_of(lua, &release)).transpose()?,
         wasmoon,
     };
     // Against the baseline as it was before this run (so --update-baseline shows what it accepts).
@@ -141,7 +165,8 @@ pub fn reports_dir() -> PathBuf {
 fn deterministic(b: &Built, runs: &BTreeMap<(String, String), Run>, workloads: &[workloads::Workload]) -> Result<Backend, String> {
     let glue = [b.web_dir.join("lua_wasm.js"), b.web_dir.join("lua_wasm_bindgen.js")];
     let size = sizes::measure(&b.web_wasm(), &[&glue[0], &glue[1]])?;
-    let run = |w: &str| runs.get(&(b.backend.to_owned(), w.to_owned())).ok_or_else(|| format!("no run of {w} on {}", b.backend));
+    let name = b.name();
+    let run = |w: &str| runs.get(&(name.clone(), w.to_owned())).ok_or_else(|| format!("no run of {w} on {name}"));
     let init = run(workloads::INIT)?.init.ok_or("no memory figures")?;
     let figures = workloads
         .iter()
@@ -160,7 +185,8 @@ fn deterministic(b: &Built, runs: &BTreeMap<(String, String), Run>, workloads: &
         })
         .collect::<Result<_, String>>()?;
     Ok(Backend {
-        name: b.backend.to_owned(),
+        name: b.name(),
+        lua: b.lua.version().to_owned(),
         wasm_bytes: size.wasm_bytes,
         wasm_gzip_bytes: size.wasm_gzip_bytes,
         js_glue_bytes: size.js_glue_bytes,

@@ -10,8 +10,13 @@ pub struct Report {
     pub settings: Settings,
     /// Workload names, in the order the tables show them (`init` first).
     pub workloads: Vec<String>,
+    /// Every module: each backend on Lua 5.4, then (when measured) each on Lua 5.5.
     pub backends: Vec<Backend>,
+    /// Native Lua 5.4, the reference of the 5.4 modules.
     pub native: Native,
+    /// Native Lua 5.5, the reference of the 5.5 modules (reports before 5.5 have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub native_lua55: Option<Native>,
     pub wasmoon: Wasmoon,
     pub targets: Vec<Target>,
 }
@@ -48,10 +53,15 @@ pub struct Timing {
     pub n: usize,
 }
 
-/// One wasm backend. Timings are `None` in `cargo harness check`, which measures no time.
+/// One wasm module: a backend on a Lua version. Timings are `None` in `cargo harness check`,
+/// which measures no time.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Backend {
+    /// The backend, and `-lua55` for Lua 5.5 (`talc`, `talc-lua55`).
     pub name: String,
+    /// "5.4" or "5.5".
+    #[serde(default = "lua54")]
+    pub lua: String,
     /// The shipped module (after wasm-opt and wasm-bindgen), raw and gzip -9.
     pub wasm_bytes: u64,
     pub wasm_gzip_bytes: u64,
@@ -80,9 +90,16 @@ pub struct WorkloadFigures {
     pub efficiency: f64,
 }
 
-/// Native Lua on the system allocator, in the harness process.
+fn lua54() -> String {
+    "5.4".into()
+}
+
+/// Native Lua on the system allocator (5.4 in the harness process, 5.5 in `native_measure`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Native {
+    /// The Lua release, such as "5.4.9" (empty in reports from before it was recorded).
+    #[serde(default)]
+    pub release: String,
     pub vm_init: Timing,
     pub live_after_init: u64,
     pub workloads: Vec<NativeWorkload>,
@@ -130,6 +147,28 @@ pub struct Target {
 impl Backend {
     pub fn workload(&self, name: &str) -> Option<&WorkloadFigures> {
         self.workloads.iter().find(|w| w.name == name)
+    }
+
+    /// The allocator backend (`talc` for `talc-lua55`).
+    pub fn allocator(&self) -> &str {
+        self.name.strip_suffix("-lua55").unwrap_or(&self.name)
+    }
+}
+
+impl Report {
+    /// The native reference of a module's Lua version.
+    pub fn native_of(&self, backend: &Backend) -> Option<&Native> {
+        if backend.lua == "5.5" { self.native_lua55.as_ref() } else { Some(&self.native) }
+    }
+
+    /// The modules of one Lua version.
+    pub fn on(&self, lua: &str) -> impl Iterator<Item = &Backend> {
+        self.backends.iter().filter(move |b| b.lua == lua)
+    }
+
+    /// The 5.4 module of the same backend as a 5.5 one.
+    pub fn lua54_of(&self, backend: &Backend) -> Option<&Backend> {
+        self.on("5.4").find(|b| b.allocator() == backend.allocator())
     }
 }
 

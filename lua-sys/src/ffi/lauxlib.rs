@@ -54,4 +54,7 @@ unsafe extern "C-unwind" {
     pub fn luaL_getsubtable(L: *mut lua_State, idx: c_int, fname: *const c_char) -> c_int;
     pub fn luaL_traceback(L: *mut lua_State, L1: *mut lua_State, msg: *const c_char, level: c_int);
     pub fn luaL_requiref(L: *mut lua_State, modname: *const c_char, openf: lua_CFunction, glb: c_int);
+    /// A seed for `lua_newstate` with some randomness (the time and an address); `L` may be null.
+    #[cfg(feature = "lua55")]
+    pub fn luaL_makeseed(L: *mut lua_State) -> core::ffi::c_uint;
 }

@@ -1,10 +1,22 @@
-//! `lua.h`: the core API.
+//! `lua.h`: the core API, of Lua 5.4 or 5.5 (`#[cfg(feature = "lua55")]` marks what differs;
+//! 5.4's items are the ones compiled without it).
 
-use core::ffi::{c_char, c_int, c_void};
+use core::ffi::{CStr, c_char, c_int, c_void};
 
+#[cfg(not(feature = "lua55"))]
 pub const LUA_VERSION_NUM: c_int = 504;
+#[cfg(feature = "lua55")]
+pub const LUA_VERSION_NUM: c_int = 505;
+#[cfg(not(feature = "lua55"))]
+pub const LUA_VERSION: &CStr = c"Lua 5.4";
+#[cfg(feature = "lua55")]
+pub const LUA_VERSION: &CStr = c"Lua 5.5";
 pub const LUA_MULTRET: c_int = -1;
+#[cfg(not(feature = "lua55"))]
 pub const LUA_REGISTRYINDEX: c_int = -LUAI_MAXSTACK - 1000;
+#[cfg(feature = "lua55")]
+pub const LUA_REGISTRYINDEX: c_int = -(c_int::MAX / 2 + 1000);
+/// The largest Lua stack (luaconf.h in 5.4; in 5.5 a default of ldo.c, with the same value).
 pub const LUAI_MAXSTACK: c_int = 1_000_000;
 
 pub const fn lua_upvalueindex(i: c_int) -> c_int {
@@ -32,7 +44,11 @@ pub const LUA_TUSERDATA: c_int = 7;
 pub const LUA_TTHREAD: c_int = 8;
 
 pub const LUA_MINSTACK: c_int = 20;
+#[cfg(not(feature = "lua55"))]
 pub const LUA_RIDX_MAINTHREAD: i64 = 1;
+/// 5.5 keeps registry index 1 for `luaL_ref`'s free list.
+#[cfg(feature = "lua55")]
+pub const LUA_RIDX_MAINTHREAD: i64 = 3;
 pub const LUA_RIDX_GLOBALS: i64 = 2;
 
 pub type lua_Number = f64;
@@ -70,10 +86,37 @@ pub const LUA_GCRESTART: c_int = 1;
 pub const LUA_GCCOLLECT: c_int = 2;
 pub const LUA_GCCOUNT: c_int = 3;
 pub const LUA_GCCOUNTB: c_int = 4;
+/// The extra argument is an `int` (KiB) in 5.4, a `size_t` (bytes) in 5.5.
 pub const LUA_GCSTEP: c_int = 5;
+#[cfg(not(feature = "lua55"))]
 pub const LUA_GCISRUNNING: c_int = 9;
+#[cfg(not(feature = "lua55"))]
 pub const LUA_GCGEN: c_int = 10;
+#[cfg(not(feature = "lua55"))]
 pub const LUA_GCINC: c_int = 11;
+#[cfg(feature = "lua55")]
+pub const LUA_GCISRUNNING: c_int = 6;
+/// In 5.5 `LUA_GCGEN` and `LUA_GCINC` take no extra arguments (the tuning is `LUA_GCPARAM`).
+#[cfg(feature = "lua55")]
+pub const LUA_GCGEN: c_int = 7;
+#[cfg(feature = "lua55")]
+pub const LUA_GCINC: c_int = 8;
+/// `lua_gc(L, LUA_GCPARAM, param, value)`: sets a `LUA_GCP*` parameter (value < 0: only
+/// reads it), returns its previous value.
+#[cfg(feature = "lua55")]
+pub const LUA_GCPARAM: c_int = 9;
+#[cfg(feature = "lua55")]
+pub const LUA_GCPMINORMUL: c_int = 0;
+#[cfg(feature = "lua55")]
+pub const LUA_GCPMAJORMINOR: c_int = 1;
+#[cfg(feature = "lua55")]
+pub const LUA_GCPMINORMAJOR: c_int = 2;
+#[cfg(feature = "lua55")]
+pub const LUA_GCPPAUSE: c_int = 3;
+#[cfg(feature = "lua55")]
+pub const LUA_GCPSTEPMUL: c_int = 4;
+#[cfg(feature = "lua55")]
+pub const LUA_GCPSTEPSIZE: c_int = 5;
 
 // ---- debug hooks ----
 pub const LUA_HOOKCALL: c_int = 0;
@@ -87,6 +130,7 @@ pub const LUA_MASKCOUNT: c_int = 1 << LUA_HOOKCOUNT;
 pub const LUA_IDSIZE: usize = 60;
 
 /// `lua_Debug` as laid out by Lua 5.4 (public fields, then the private `i_ci`).
+#[cfg(not(feature = "lua55"))]
 #[repr(C)]
 pub struct lua_Debug {
     pub event: c_int,
@@ -108,11 +152,42 @@ pub struct lua_Debug {
     i_ci: *mut c_void,
 }
 
+/// `lua_Debug` as laid out by Lua 5.5: `extraargs` is new, `ftransfer` and `ntransfer` are
+/// `int`s.
+#[cfg(feature = "lua55")]
+#[repr(C)]
+pub struct lua_Debug {
+    pub event: c_int,
+    pub name: *const c_char,
+    pub namewhat: *const c_char,
+    pub what: *const c_char,
+    pub source: *const c_char,
+    pub srclen: usize,
+    pub currentline: c_int,
+    pub linedefined: c_int,
+    pub lastlinedefined: c_int,
+    pub nups: u8,
+    pub nparams: u8,
+    pub isvararg: c_char,
+    pub extraargs: u8,
+    pub istailcall: c_char,
+    pub ftransfer: c_int,
+    pub ntransfer: c_int,
+    pub short_src: [c_char; LUA_IDSIZE],
+    i_ci: *mut c_void,
+}
+
 pub type lua_Hook = unsafe extern "C-unwind" fn(L: *mut lua_State, ar: *mut lua_Debug);
 
 unsafe extern "C-unwind" {
     // ---- state manipulation ----
+    /// See [`crate::new_state`] for a call that suits both versions.
+    #[cfg(not(feature = "lua55"))]
     pub fn lua_newstate(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State;
+    /// `seed` randomises string hashing (`luaL_newstate` passes `luaL_makeseed(NULL)`). See
+    /// [`crate::new_state`] for a call that suits both versions.
+    #[cfg(feature = "lua55")]
+    pub fn lua_newstate(f: lua_Alloc, ud: *mut c_void, seed: core::ffi::c_uint) -> *mut lua_State;
     pub fn lua_close(L: *mut lua_State);
     pub fn lua_newthread(L: *mut lua_State) -> *mut lua_State;
     pub fn lua_closethread(L: *mut lua_State, from: *mut lua_State) -> c_int;
@@ -238,6 +313,8 @@ unsafe extern "C-unwind" {
     pub fn lua_gethook(L: *mut lua_State) -> Option<lua_Hook>;
     pub fn lua_gethookmask(L: *mut lua_State) -> c_int;
     pub fn lua_gethookcount(L: *mut lua_State) -> c_int;
+    /// Deprecated in 5.4 (it does nothing), gone in 5.5.
+    #[cfg(not(feature = "lua55"))]
     pub fn lua_setcstacklimit(L: *mut lua_State, limit: u32) -> c_int;
 }
 
@@ -323,4 +400,23 @@ pub unsafe fn lua_remove(L: *mut lua_State, idx: c_int) {
 pub unsafe fn lua_getextraspace(L: *mut lua_State) -> *mut c_void {
     // SAFETY: lua.h defines it as the pointer-sized area just before the state.
     unsafe { (L as *mut u8).sub(core::mem::size_of::<*mut c_void>()) as *mut c_void }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lua_Debug;
+
+    unsafe extern "C" {
+        /// `sizeof(lua_Debug)` and `offsetof(lua_Debug, short_src)` (build/layout.c).
+        static lua_sys_debug_size: usize;
+        static lua_sys_debug_short_src: usize;
+    }
+
+    #[test]
+    fn lua_debug_is_laid_out_as_in_c() {
+        // SAFETY: constants defined in layout.c, compiled into this crate's library.
+        let (size, short_src) = unsafe { (lua_sys_debug_size, lua_sys_debug_short_src) };
+        assert_eq!(core::mem::size_of::<lua_Debug>(), size);
+        assert_eq!(core::mem::offset_of!(lua_Debug, short_src), short_src);
+    }
 }

@@ -15,5 +15,20 @@ unsafe extern "C-unwind" {
     pub fn luaopen_debug(L: *mut lua_State) -> c_int;
     pub fn luaopen_package(L: *mut lua_State) -> c_int;
     /// Opens every standard library into the state.
+    #[cfg(not(feature = "lua55"))]
     pub fn luaL_openlibs(L: *mut lua_State);
+    /// Loads the libraries whose `LUA_*LIBK` bit is in `load` (requiring them, as globals) and
+    /// preloads those in `preload` (into `package.preload`).
+    #[cfg(feature = "lua55")]
+    pub fn luaL_openselectedlibs(L: *mut lua_State, load: c_int, preload: c_int);
+}
+
+/// Opens every standard library into the state (a macro in 5.5's lualib.h).
+///
+/// # Safety
+/// `L` is a valid state; may raise a Lua error (memory).
+#[cfg(feature = "lua55")]
+pub unsafe fn luaL_openlibs(L: *mut lua_State) {
+    // SAFETY: forwarded contract; !0 selects every library, as the C macro does.
+    unsafe { luaL_openselectedlibs(L, !0, 0) }
 }

@@ -12,9 +12,11 @@ fn top_block_is_reclaimed_and_resized_in_place() {
     let top = b.allocate(layout(48)).unwrap();
     // SAFETY: `top` was allocated with that layout.
     unsafe {
-        let grown = b.reallocate(top, layout(48), 4096).unwrap();
+        // Within the first region: growing further depends on whether the next granule
+        // of the page source is free, which other tests running at the same time decide.
+        let grown = b.reallocate(top, layout(48), 1024).unwrap();
         assert_eq!(grown, top, "top block grows in place");
-        let shrunk = b.reallocate(top, layout(4096), 16).unwrap();
+        let shrunk = b.reallocate(top, layout(1024), 16).unwrap();
         assert_eq!(shrunk, top);
         b.deallocate(top, layout(16));
     }
@@ -71,7 +73,7 @@ fn reset_keeps_one_region() {
     // SAFETY: no block is used afterwards.
     unsafe { b.reset() };
     let held = b.footprint().heap_bytes;
-    assert!((crate::pages::PAGE_SIZE..=2 * 4096 * 100).contains(&held));
+    assert!((crate::pages::GRANULE..=2 * 4096 * 100).contains(&held));
     b.allocate(layout(4096)).unwrap();
     assert_eq!(b.footprint().heap_bytes, held);
 }
