@@ -22,7 +22,7 @@ test("the demo runs Lua on every backend", async () => {
     await page.waitForFunction(() => document.querySelector("#status").textContent.endsWith("ready"));
 
     const backends = await page.$$eval("#backend option", (options) => options.map((o) => o.value));
-    assert.deepEqual([...backends].sort(), ["buddy", "bump", "dlmalloc", "talc"]);
+    for (const known of ["buddy", "bump", "dlmalloc", "talc"]) assert.ok(backends.includes(known), `the page offers ${known}: ${backends}`);
 
     for (const backend of backends) {
       await page.selectOption("#backend", backend);

@@ -78,7 +78,7 @@ export type LuaValue = any;
 export type LuaFunction = (...args: LuaValue[]) => LuaValue;
 
 export class LuaVm {
-  /** A new Lua 5.4 state. Unknown options are a `TypeError`, out-of-range ones a `RangeError`. */
+  /** A new Lua state (5.4 or 5.5: see `luaVersion()`). Unknown options are a `TypeError`, out-of-range ones a `RangeError`. */
   constructor(options?: LuaVmOptions);
   /** Runs a text chunk; returns its results through tostring, joined by "\t" ("" when none). */
   exec(code: string, chunkName?: string): string;
@@ -131,3 +131,8 @@ export class LuaVm {
 /** The allocator backend compiled into this module. */
 export function backendName(): string;
 
+/** The byte size of the module's whole linear memory (all its VMs and its own heap), as `WebAssembly.Memory` reports it. */
+export function linearMemoryBytes(): number;
+
+/** The Lua version compiled into this module (cargo feature `lua54` or `lua55` of lua-wasm). */
+export function luaVersion(): "5.4" | "5.5";

@@ -136,7 +136,17 @@ class LuaVm {
 
 if (Symbol.dispose) LuaVm.prototype[Symbol.dispose] = LuaVm.prototype.free;
 
+/** The byte size of the module's whole linear memory (all its VMs and its own heap). */
+function linearMemoryBytes() {
+  return guarded(() => raw.linearMemoryBytes());
+}
+
 /** The allocator backend compiled into this module. */
 function backendName() {
   return guarded(() => raw.backendName());
+}
+
+/** The Lua version compiled into this module: "5.4" or "5.5". */
+function luaVersion() {
+  return guarded(() => raw.luaVersion());
 }

@@ -1,1 +1,1 @@
-module.exports = { LuaVm, backendName };
+module.exports = { LuaVm, backendName, luaVersion, linearMemoryBytes };

@@ -1,1 +1,1 @@
-export { LuaVm, backendName };
+export { LuaVm, backendName, luaVersion, linearMemoryBytes };

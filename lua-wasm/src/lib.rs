@@ -1,6 +1,7 @@
-//! Lua 5.4 in WebAssembly: a safe [`Lua`] type whose every allocation goes through the
-//! allocator backend chosen by cargo feature (`talc`, `dlmalloc`, `buddy`, `bump`; natively
-//! also `system`), and, on wasm32, the wasm-bindgen `LuaVm` JavaScript API built on it.
+//! Lua 5.4 (or 5.5, feature `lua55`) in WebAssembly: a safe [`Lua`] type whose every allocation
+//! goes through the allocator backend chosen by cargo feature (`talc`, `dlmalloc`, `buddy`,
+//! `bump`; natively also `system`), and, on wasm32, the wasm-bindgen `LuaVm` JavaScript API
+//! built on it.
 //!
 //! The value API follows mlua: [`Value`], [`Table`], [`Function`], [`LuaString`] handles,
 //! [`Lua::create_function`] for Rust closures, [`Lua::load`] for source, and the
@@ -62,6 +63,9 @@ pub use value::{AnyUserData, Function, LuaString, MultiValue, Table, Thread, Val
 
 #[cfg(target_arch = "wasm32")]
 pub use js::{LuaVm, backend_name};
+
+/// The Lua version compiled in: "5.4" or "5.5" (cargo features `lua54`, `lua55`).
+pub const LUA_VERSION: &str = lua_sys::VERSION;
 
 /// On wasm32 the module's Rust heap uses the same backend as Lua, so one allocator is linked.
 #[cfg(target_arch = "wasm32")]

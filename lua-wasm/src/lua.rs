@@ -1,8 +1,8 @@
 #![allow(non_snake_case)] // `L` is what Lua calls a state, in its manual and sources.
 
-//! [`Lua`]: a Lua 5.4 state whose allocations go through a chosen backend, with output
-//! capture, memory and instruction limits, errors as values, and the value API (tables,
-//! functions, Rust callbacks) in the style of mlua.
+//! [`Lua`]: a Lua state (5.4, or 5.5 with feature `lua55`) whose allocations go through a
+//! chosen backend, with output capture, memory, instruction and time limits, errors as values,
+//! and the value API (tables, functions, Rust callbacks) in the style of mlua.
 
 use crate::allocator::{OwnedAllocator, SelectedBackend};
 use crate::callback::{self, Callback, Return};
@@ -47,7 +47,7 @@ pub struct MemoryStats {
     pub footprint: Footprint,
 }
 
-/// A Lua 5.4 state with the standard libraries open (sandboxed: see the crate docs).
+/// A Lua state with the standard libraries open (sandboxed: see the crate docs).
 ///
 /// Methods take `&self`: a Rust function called from Lua receives `&Lua` and may call back
 /// into the same state. Dropping the `Lua` closes the state; handles to its values
@@ -72,7 +72,7 @@ impl Lua {
         let (alloc, ud) = allocator.lua_alloc();
         let core = Rc::new(Core::new(allocator, &options));
         // SAFETY: the allocator's userdata lives in the Core, which outlives the state.
-        let raw = unsafe { lua_newstate(alloc, ud) };
+        let raw = unsafe { lua_sys::new_state(alloc, ud) };
         if raw.is_null() {
             return Err(LuaError::memory("cannot create a Lua state: not enough memory"));
         }

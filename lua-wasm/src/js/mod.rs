@@ -36,7 +36,21 @@ pub fn backend_name() -> String {
     crate::SelectedBackend::default().name().to_owned()
 }
 
-/// A Lua 5.4 state. `new LuaVm({ memoryLimit, instructionLimit, timeLimit, trusted })`, all
+/// The byte size of the module's whole linear memory (every VM, and the module's own heap), as
+/// `WebAssembly.Memory` reports it.
+#[wasm_bindgen(js_name = linearMemoryBytes)]
+pub fn linear_memory_bytes() -> f64 {
+    lua_allocators::pages::linear_memory_bytes() as f64
+}
+
+/// The Lua version compiled into this module: "5.4" or "5.5" (cargo feature `lua54`/`lua55`).
+#[wasm_bindgen(js_name = luaVersion)]
+pub fn lua_version_name() -> String {
+    lua_sys::VERSION.to_owned()
+}
+
+/// A Lua state (5.4, or 5.5 in the `-lua55` builds).
+/// `new LuaVm({ memoryLimit, instructionLimit, timeLimit, trusted })`, all
 /// optional; limits 0 = none.
 #[wasm_bindgen]
 pub struct LuaVm {
