@@ -1,11 +1,13 @@
 #![allow(non_snake_case)]
 
 //! The per-call limits on running Lua: an instruction budget shared by every thread of the
-//! state, and a time limit. One count hook is set on the main thread when the state opens and
-//! never removed (`debug.sethook` is not available), so every coroutine, which copies its
-//! creator's hook, is counted against the same budget whenever it was created. Once a limit is
-//! hit the hook fires on every instruction of every thread that runs, so neither `pcall` nor
-//! `coroutine.resume` can swallow the error: it reaches the caller.
+//! state, and a time limit, enforced by a count hook (`debug.sethook` is not available to
+//! scripts). A hook costs on every instruction (Lua then checks each one: 20-40% on the
+//! workloads), so it is set only while a limit is: on the main thread, which every new coroutine
+//! copies it from, and on every coroutine made earlier, which `coroutine.create` and
+//! `coroutine.wrap` record in a weak table for that purpose. So every thread counts against the
+//! same budget whenever it was created. Once a limit is hit the hook fires on every instruction
+//! of every thread that runs, so neither `pcall` nor `coroutine.resume` can swallow the error.
 //!
 //! What no hook can stop: one long call into C (a pattern with heavy backtracking), and code
 //! that runs with hooks off. Lua runs `__gc` finalizers with hooks off, which is why untrusted
@@ -44,7 +46,42 @@ impl Core {
         self.budget.set(if limit == 0 { i64::MAX } else { i64::from(limit) });
         let time = self.time_limit_ms.get();
         self.deadline.set(if time == 0 { f64::INFINITY } else { now_ms() + f64::from(time) });
-        self.set_hook(self.main_thread(), self.granularity());
+        let limited = limit != 0 || time != 0;
+        if limited != self.hooked.get() {
+            self.hook_every_thread(limited);
+        } else if limited {
+            // Coroutines keep their hook; one left counting one by one returns to normal itself.
+            self.set_hook(self.main_thread(), self.granularity());
+        }
+    }
+
+    /// Sets (or removes) the hook on the main thread and every recorded coroutine.
+    fn hook_every_thread(&self, on: bool) {
+        let L = self.main_thread();
+        self.hooked.set(on);
+        let apply = |thread: *mut lua_State| match on {
+            true => self.set_hook(thread, self.granularity()),
+            // SAFETY: the thread is live; lua_sethook never raises.
+            false => unsafe { lua_sethook(thread, None, 0, 0) },
+        };
+        apply(L);
+        // SAFETY: L is live; walking the table with lua_next allocates nothing and raises
+        // nothing (its keys come from lua_next itself, and no Lua code runs meanwhile).
+        unsafe {
+            if lua_checkstack(L, 3) == 0 || lua_rawgetp(L, LUA_REGISTRYINDEX, threads_key()) != LUA_TTABLE {
+                lua_settop(L, -2);
+                return;
+            }
+            lua_pushnil(L);
+            while lua_next(L, -2) != 0 {
+                let thread = lua_tothread(L, -2);
+                if !thread.is_null() {
+                    apply(thread);
+                }
+                lua_settop(L, -2);
+            }
+            lua_settop(L, -2);
+        }
     }
 
     /// The count between checks: the granularity, or less under a smaller limit.
@@ -60,6 +97,62 @@ impl Core {
         let calls = if self.time_limit_ms.get() > 0 { LUA_MASKCALL } else { 0 };
         // SAFETY: L is a live thread of this state; lua_sethook never raises.
         unsafe { lua_sethook(L, Some(limit_hook), LUA_MASKCOUNT | calls, count) };
+    }
+}
+
+/// The registry key of the weak table of coroutines (its address is unique).
+static THREADS_KEY: u8 = 0;
+
+fn threads_key() -> *const core::ffi::c_void {
+    &THREADS_KEY as *const u8 as *const core::ffi::c_void
+}
+
+/// Creates the weak table of coroutines and wraps `coroutine.create` and `coroutine.wrap` to
+/// record theirs. Runs under protection when the state opens.
+///
+/// # Safety
+/// L is live, inside a protected call, with the standard libraries open.
+pub(crate) unsafe fn open(L: *mut lua_State) {
+    // SAFETY: per the contract; the names are NUL-terminated literals.
+    unsafe {
+        lua_createtable(L, 0, 0);
+        lua_createtable(L, 0, 1);
+        lua_pushstring(L, c"k".as_ptr());
+        lua_setfield(L, -2, c"__mode".as_ptr());
+        lua_setmetatable(L, -2);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, threads_key());
+        lua_getglobal(L, c"coroutine".as_ptr());
+        for name in [c"create", c"wrap"] {
+            lua_getfield(L, -1, name.as_ptr());
+            lua_pushcclosure(L, record_coroutine, 1);
+            lua_setfield(L, -2, name.as_ptr());
+        }
+        lua_settop(L, -2);
+    }
+}
+
+/// `coroutine.create`/`coroutine.wrap`, recording the new coroutine in the weak table (for
+/// `wrap`, the coroutine is the returned function's first upvalue). Upvalue 1: the original.
+unsafe extern "C-unwind" fn record_coroutine(L: *mut lua_State) -> c_int {
+    // SAFETY: L is valid with the function's arguments; the original is upvalue 1.
+    unsafe {
+        let count = lua_gettop(L);
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_insert(L, 1);
+        lua_callk(L, count, 1, 0, None);
+        let result = lua_gettop(L);
+        if lua_type(L, result) == LUA_TFUNCTION {
+            lua_getupvalue(L, result, 1);
+        } else {
+            lua_pushvalue(L, result);
+        }
+        if lua_type(L, -1) == LUA_TTHREAD && lua_rawgetp(L, LUA_REGISTRYINDEX, threads_key()) == LUA_TTABLE {
+            lua_rotate(L, -2, 1);
+            lua_pushboolean(L, 1);
+            lua_rawset(L, -3);
+        }
+        lua_settop(L, result);
+        1
     }
 }
 

@@ -32,6 +32,7 @@ pub(crate) unsafe fn open_body(L: *mut lua_State) -> c_int {
     // SAFETY: L is valid; every name is a NUL-terminated literal.
     unsafe {
         luaL_openlibs(L);
+        crate::limits::open(L);
         lua_pushcclosure(L, print, 0);
         lua_setglobal(L, c"print".as_ptr());
         lua_getglobal(L, c"os".as_ptr());

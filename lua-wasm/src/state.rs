@@ -36,6 +36,8 @@ pub(crate) struct Core {
     pub deadline: Cell<f64>,
     /// Call events seen by the hook (the clock is read on every few).
     pub hook_calls: Cell<u32>,
+    /// The limit hook is set on every thread (see `limits.rs`).
+    pub hooked: Cell<bool>,
     /// Which limit the current call reached, if any.
     pub limit_hit: Cell<Option<ErrorKind>>,
     /// Traceback of the last runtime error, written by the message handler.
@@ -69,6 +71,7 @@ impl Core {
             budget: Cell::new(i64::MAX),
             deadline: Cell::new(f64::INFINITY),
             hook_calls: Cell::new(0),
+            hooked: Cell::new(false),
             limit_hit: Cell::new(None),
             traceback: RefCell::new(String::new()),
             warnings_on: Cell::new(false),
