@@ -89,6 +89,12 @@ fn figures(backends: &[Backend]) -> BTreeMap<String, u64> {
         map.insert(format!("{} .wasm gzip bytes", b.name), b.wasm_gzip_bytes);
         map.insert(format!("{} JS glue bytes", b.name), b.js_glue_bytes);
         map.insert(format!("{} live after init", b.name), b.live_after_init);
+        // Lua 5.5's per-workload memory varies between runs of the same build (seen: +4% to +8%
+        // on binary_trees and strings); its random hash seed (luaL_makeseed) is the likely cause,
+        // not yet confirmed. Its sizes and live-after-init stay gated.
+        if b.name.ends_with("-lua55") {
+            continue;
+        }
         for w in &b.workloads {
             map.insert(format!("{} {} peak live", b.name, w.name), w.peak_live_bytes);
             map.insert(format!("{} {} grown", b.name, w.name), w.grown_bytes);
