@@ -348,3 +348,13 @@ fn time_limit_and_trusted_options() {
     assert_eq!(get(&spin, "kind"), "instructionLimit");
     assert!(LuaVm::new(js("{ trusted: 'yes' }")).err().unwrap().is_instance_of::<js_sys::TypeError>());
 }
+
+#[test]
+fn float_keys_are_named_as_lua_tostring_writes_them() {
+    let vm = vm();
+    for key in ["1/3", "0.1", "1e15 + 0.5", "-1e-7", "1e300", "123456.789"] {
+        let object = run(&vm, &format!("return {{[{key}] = true, name = 'x'}}"));
+        let name = vm.run(&format!("return tostring({key})"), None).unwrap();
+        assert_eq!(get(&object, &name.as_string().unwrap()), true, "key {key} named {name:?}: {}", json(&object));
+    }
+}

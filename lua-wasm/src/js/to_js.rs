@@ -303,7 +303,8 @@ unsafe fn key_name(L: *mut lua_State, index: c_int) -> String {
     }
 }
 
-/// Lua's `tostring` of a float: C's `%.14g`, plus ".0" when that looks like an integer.
+/// Lua's `tostring` of a float: C's `%.14g` on 5.4; on 5.5 `%.15g`, or `%.17g` when that does
+/// not read back; plus ".0" when the result looks like an integer.
 pub(crate) fn float_name(n: f64) -> String {
     if n.is_nan() {
         return if n.is_sign_negative() { "-nan".into() } else { "nan".into() };
@@ -311,22 +312,32 @@ pub(crate) fn float_name(n: f64) -> String {
     if n.is_infinite() {
         return if n < 0.0 { "-inf".into() } else { "inf".into() };
     }
-    const PRECISION: i32 = 14;
-    // `{:e}` with 13 decimals rounds to 14 significant digits, as %g does before choosing.
-    let scientific = format!("{:.*e}", (PRECISION - 1) as usize, n);
-    let (mantissa, exponent) = scientific.split_once('e').expect("{:e} has an exponent");
-    let exponent: i32 = exponent.parse().expect("a decimal exponent");
-    let mut text = if (-4..PRECISION).contains(&exponent) {
-        let fixed = format!("{:.*}", (PRECISION - 1 - exponent) as usize, n);
-        trim_fraction(&fixed).to_owned()
+    let mut text = if cfg!(feature = "lua55") {
+        let short = format_g(n, 15);
+        if short.parse::<f64>() == Ok(n) { short } else { format_g(n, 17) }
     } else {
-        let sign = if exponent < 0 { '-' } else { '+' };
-        format!("{}e{sign}{:02}", trim_fraction(mantissa), exponent.abs())
+        format_g(n, 14)
     };
     if text.bytes().all(|b| b == b'-' || b.is_ascii_digit()) {
         text.push_str(".0");
     }
     text
+}
+
+/// C's `%.<precision>g` of a finite float.
+fn format_g(n: f64, precision: i32) -> String {
+    // `{:e}` with precision - 1 decimals rounds to `precision` significant digits, as %g does
+    // before choosing between fixed and exponent notation.
+    let scientific = format!("{:.*e}", (precision - 1) as usize, n);
+    let (mantissa, exponent) = scientific.split_once('e').expect("{:e} has an exponent");
+    let exponent: i32 = exponent.parse().expect("a decimal exponent");
+    if (-4..precision).contains(&exponent) {
+        let fixed = format!("{:.*}", (precision - 1 - exponent) as usize, n);
+        trim_fraction(&fixed).to_owned()
+    } else {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        format!("{}e{sign}{:02}", trim_fraction(mantissa), exponent.abs())
+    }
 }
 
 fn trim_fraction(text: &str) -> &str {
