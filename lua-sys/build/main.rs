@@ -58,6 +58,10 @@ fn main() {
     if wasm {
         configure_wasm(&mut build, &manifest);
     }
+    // Files, standard streams and the environment, on every target: every C file gets the
+    // redirections of shim/files/lua_shim_files.h, served by files.c and src/files.rs.
+    let files = manifest.join("shim/files");
+    build.include(&files).flag("-include").flag(files.join("prelude.h").to_str().expect("a UTF-8 path")).file(files.join("files.c"));
     build.compile(if minor == "5.4" { "lua54" } else { "lua55" });
 
     println!("cargo:include={}", lua_dir.display());
@@ -75,7 +79,7 @@ fn configure_wasm(build: &mut cc::Build, manifest: &Path) {
         .flag("-wasm-enable-sjlj")
         // No libc to inline from and no stack protector runtime.
         .flag("-fno-stack-protector");
-    for file in ["sjlj.c", "printf.c", "stdio.c", "string.c", "stdlib.c"] {
+    for file in ["sjlj.c", "printf.c", "string.c", "stdlib.c"] {
         build.file(shim.join("c").join(file));
     }
 }

@@ -8,8 +8,9 @@
 //!   differently for the two versions.
 //! - [`trampoline`]: the `lua_Alloc` function that sends every allocation to a
 //!   [`lua_allocators::Backend`].
-//! - `shim` (wasm32 only): the small libc Lua is compiled against there. Its host hooks (where
-//!   standard output goes, what time it is) are set through [`host`].
+//! - `shim` (wasm32 only): the small libc Lua is compiled against there. On every target Lua's
+//!   files, standard streams and environment go through `shim/files/` to the hooks of [`host`]
+//!   (where standard output goes, what files exist, what time it is).
 
 #![allow(non_camel_case_types, non_snake_case)]
 
@@ -33,6 +34,7 @@ pub mod ffi {
     pub use lualib::*;
 }
 
+mod files;
 pub mod host;
 pub mod trampoline;
 mod version;

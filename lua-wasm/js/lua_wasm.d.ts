@@ -19,6 +19,33 @@ export interface LuaVmOptions {
    * outside every limit. Default false: `load` takes text only and `setmetatable` refuses `__gc`.
    */
   trusted?: boolean;
+  /** What `io.read` and `io.stdin` read (a string as UTF-8); end of file after it. */
+  stdin?: string | Uint8Array;
+  /** The variables `os.getenv` sees; none by default. */
+  env?: Record<string, string>;
+  /** Receives each chunk written to standard output (`print`, `io.write`) instead of `takeOutput`. */
+  stdout?: (chunk: string) => void;
+  /** Receives each chunk written to standard error (`io.stderr`, warnings) instead of `takeErrorOutput`. */
+  stderr?: (chunk: string) => void;
+}
+
+/**
+ * A VM's in-memory file system: what Lua's `io`, `os.remove`, `os.rename`, `loadfile`, `dofile`
+ * and `require` see. Paths are absolute from one root (`a/b` is `/a/b`; `..` stops at the root).
+ * File bytes live in the VM's heap and count against its memory limit. Failures throw a
+ * LuaError of kind "io" ("memory" for a file past the limit).
+ */
+export interface LuaFs {
+  /** Writes a whole file (a string as UTF-8), creating missing directories. */
+  writeFile(path: string, data: string | Uint8Array): void;
+  readFile(path: string): Uint8Array;
+  /** The names in a directory, sorted. */
+  readdir(path: string): string[];
+  /** Creates a directory and its missing parents. */
+  mkdir(path: string): void;
+  /** Removes a file or an empty directory. */
+  unlink(path: string): void;
+  exists(path: string): boolean;
 }
 
 export interface MemoryStats {
@@ -35,7 +62,7 @@ export interface MemoryStats {
 }
 
 /** What failed: matches the Rust crate's `ErrorKind`. */
-export type LuaErrorKind = "syntax" | "runtime" | "memory" | "instructionLimit" | "timeLimit" | "handler" | "conversion" | "closed";
+export type LuaErrorKind = "syntax" | "runtime" | "memory" | "instructionLimit" | "timeLimit" | "handler" | "conversion" | "closed" | "io" | "exit";
 
 /**
  * A Lua error, thrown by every method that runs Lua: `name` is "LuaError", `message` is what
@@ -52,6 +79,17 @@ export interface LuaError extends Error {
   traceback: string;
   /** The Lua error object, converted (`error({code = 7})` gives `{ code: 7 }`). */
   value: LuaValue;
+}
+
+/**
+ * Thrown when Lua calls `os.exit(code)`: the call ends there (even inside `pcall`) and the VM
+ * stays usable. `os.exit(true)` is code 0, `os.exit(false)` code 1.
+ */
+export interface LuaExit extends Error {
+  name: "LuaExit";
+  kind: "exit";
+  code: number;
+  traceback: string;
 }
 
 /**
@@ -108,6 +146,11 @@ export class LuaVm {
   takeOutput(): string;
   /** Everything print/io.write wrote since the last call, byte for byte. */
   takeOutputBytes(): Uint8Array;
+  /** Everything `io.stderr` and warnings wrote since the last call. */
+  takeErrorOutput(): string;
+  takeErrorOutputBytes(): Uint8Array;
+  /** The VM's in-memory file system. */
+  readonly fs: LuaFs;
   memoryStats(): MemoryStats;
   /** Bytes, 0 = none. */
   setMemoryLimit(bytes: number): void;

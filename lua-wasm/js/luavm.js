@@ -34,10 +34,31 @@ function guarded(call) {
 
 class LuaVm {
   #inner;
+  #fs;
 
-  /** @param {{memoryLimit?: number, instructionLimit?: number, timeLimit?: number, trusted?: boolean}} [options] bytes, instructions and milliseconds per call (0 = none); trusted allows binary chunks and __gc */
+  /** @param {{memoryLimit?: number, instructionLimit?: number, timeLimit?: number, trusted?: boolean, stdin?: string | Uint8Array, env?: Record<string, string>, stdout?: (chunk: string) => void, stderr?: (chunk: string) => void}} [options] bytes, instructions and milliseconds per call (0 = none); trusted allows binary chunks and __gc; stdin is what io.read reads; env what os.getenv sees; stdout/stderr receive each chunk written instead of the buffers */
   constructor(options) {
     this.#inner = guarded(() => new raw.LuaVm(options));
+    const vm = () => this.#vm();
+    this.#fs = Object.freeze({
+      /** Writes a whole file (string as UTF-8, or Uint8Array), creating missing directories. */
+      writeFile: (path, data) => guarded(() => vm().fsWriteFile(path, data)),
+      /** A whole file's bytes. */
+      readFile: (path) => guarded(() => vm().fsReadFile(path)),
+      /** The names in a directory, sorted. */
+      readdir: (path) => guarded(() => vm().fsReaddir(path)),
+      /** Creates a directory and its missing parents. */
+      mkdir: (path) => guarded(() => vm().fsMkdir(path)),
+      /** Removes a file or an empty directory. */
+      unlink: (path) => guarded(() => vm().fsUnlink(path)),
+      /** Whether a file or directory exists. */
+      exists: (path) => guarded(() => vm().fsExists(path)),
+    });
+  }
+
+  /** The VM's in-memory file system, which Lua's io, os.remove/rename, loadfile, dofile and require use. */
+  get fs() {
+    return this.#fs;
   }
 
   #vm() {
@@ -89,6 +110,16 @@ class LuaVm {
   /** Everything print/io.write wrote since the last call, byte for byte. */
   takeOutputBytes() {
     return guarded(() => this.#vm().takeOutputBytes());
+  }
+
+  /** Everything io.stderr and warnings wrote since the last call. */
+  takeErrorOutput() {
+    return guarded(() => this.#vm().takeErrorOutput());
+  }
+
+  /** Everything io.stderr and warnings wrote since the last call, byte for byte. */
+  takeErrorOutputBytes() {
+    return guarded(() => this.#vm().takeErrorOutputBytes());
   }
 
   /** { backend, liveBytes, peakBytes, allocations, reallocations, frees, failedAllocations, limitBytes, heapBytes, growCount } */

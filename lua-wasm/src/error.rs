@@ -24,6 +24,10 @@ pub enum ErrorKind {
     Conversion,
     /// The state was closed (or a handle was used with another state).
     Closed,
+    /// A file operation of the embedder failed (`Lua::fs`).
+    Io,
+    /// Lua called `os.exit(code)`: the call ended there (the state stays usable).
+    Exit { code: i32 },
 }
 
 impl ErrorKind {
@@ -38,6 +42,8 @@ impl ErrorKind {
             ErrorKind::Handler => "handler",
             ErrorKind::Conversion => "conversion",
             ErrorKind::Closed => "closed",
+            ErrorKind::Io => "io",
+            ErrorKind::Exit { .. } => "exit",
         }
     }
 }

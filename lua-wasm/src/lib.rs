@@ -32,8 +32,10 @@ mod async_call;
 mod callback;
 mod chunk;
 mod convert;
+mod debug_hook;
 mod error;
 mod error_bridge;
+mod fs;
 mod function;
 #[cfg(target_arch = "wasm32")]
 mod js;
@@ -56,6 +58,7 @@ pub use allocator::SelectedBackend;
 pub use chunk::{AsChunk, Chunk};
 pub use convert::{FromLua, FromLuaMulti, IntoLua, IntoLuaMulti};
 pub use error::{ErrorKind, LuaError, Result};
+pub use fs::Fs;
 pub use lua::{Lua, MAX_INSTRUCTION_LIMIT, MemoryStats, Options};
 pub use lua_allocators::{AllocStats, Footprint};
 pub use table::{Pairs, SequenceValues};

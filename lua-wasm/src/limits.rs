@@ -1,8 +1,8 @@
 #![allow(non_snake_case)]
 
 //! The per-call limits on running Lua: an instruction budget shared by every thread of the
-//! state, and a time limit, enforced by a count hook (`debug.sethook` is not available to
-//! scripts). A hook costs on every instruction (Lua then checks each one: 20-40% on the
+//! state, and a time limit, enforced by a count hook (which also carries a script's own
+//! `debug.sethook` hook: see `debug_hook.rs`). A hook costs on every instruction (Lua then checks each one: 20-40% on the
 //! workloads), so it is set only while a limit is: on the main thread, which every new coroutine
 //! copies it from, and on every coroutine made earlier, which `coroutine.create` and
 //! `coroutine.wrap` record in a weak table for that purpose. So every thread counts against the
@@ -57,13 +57,24 @@ impl Core {
 
     /// Sets (or removes) the hook on the main thread and every recorded coroutine.
     fn hook_every_thread(&self, on: bool) {
-        let L = self.main_thread();
         self.hooked.set(on);
-        let apply = |thread: *mut lua_State| match on {
+        self.for_every_thread(|thread| match on {
             true => self.set_hook(thread, self.granularity()),
-            // SAFETY: the thread is live; lua_sethook never raises.
-            false => unsafe { lua_sethook(thread, None, 0, 0) },
-        };
+            false => self.unset_hook(thread),
+        });
+    }
+
+    /// Ends the current call with `kind` (a limit, or `os.exit`): from now on every thread stops
+    /// at its next instruction, so that neither `pcall` nor `coroutine.resume` can swallow it.
+    pub(crate) fn stop_every_thread(&self, kind: ErrorKind) {
+        self.limit_hit.set(Some(kind));
+        self.hooked.set(true);
+        self.for_every_thread(|thread| self.set_hook(thread, 1));
+    }
+
+    /// Calls `apply` with the main thread and every recorded coroutine.
+    fn for_every_thread(&self, mut apply: impl FnMut(*mut lua_State)) {
+        let L = self.main_thread();
         apply(L);
         // SAFETY: L is live; walking the table with lua_next allocates nothing and raises
         // nothing (its keys come from lua_next itself, and no Lua code runs meanwhile).
@@ -92,11 +103,27 @@ impl Core {
         }
     }
 
-    /// Installs the limit hook on `L` with `count` instructions between calls.
+    /// Installs the limit hook on `L` with `count` instructions between calls, carrying the
+    /// script's own hook of `L` if it set one (see `debug_hook.rs`).
     pub(crate) fn set_hook(&self, L: *mut lua_State, count: c_int) {
         let calls = if self.time_limit_ms.get() > 0 { LUA_MASKCALL } else { 0 };
+        let (mask, count) = match self.script_hook(L) {
+            Some(script) if script.count > 0 => (script.mask | LUA_MASKCOUNT | calls, count.min(script.count)),
+            Some(script) => (script.mask | LUA_MASKCOUNT | calls, count),
+            None => (LUA_MASKCOUNT | calls, count),
+        };
         // SAFETY: L is a live thread of this state; lua_sethook never raises.
-        unsafe { lua_sethook(L, Some(limit_hook), LUA_MASKCOUNT | calls, count) };
+        unsafe { lua_sethook(L, Some(limit_hook), mask, count) };
+    }
+
+    /// Removes the limit hook from `L`, leaving the script's own hook if it set one.
+    fn unset_hook(&self, L: *mut lua_State) {
+        let (hook, mask, count) = match self.script_hook(L) {
+            Some(script) => (Some(script.dispatch), script.mask, script.count),
+            None => (None, 0, 0),
+        };
+        // SAFETY: L is a live thread of this state; lua_sethook never raises.
+        unsafe { lua_sethook(L, hook, mask, count) };
     }
 }
 
@@ -156,21 +183,42 @@ unsafe extern "C-unwind" fn record_coroutine(L: *mut lua_State) -> c_int {
     }
 }
 
-/// The count (and, under a time limit, call) hook.
+/// The count (and, under a time limit, call) hook, which also carries the script's own hook.
 unsafe extern "C-unwind" fn limit_hook(L: *mut lua_State, ar: *mut lua_Debug) {
     // SAFETY: L is a thread of a state created by `Lua`; Lua passes a valid `ar`.
     let (core, event) = unsafe { (core_of(L), (*ar).event) };
+    // SAFETY: L is live.
+    let spent = if event == LUA_HOOKCOUNT { unsafe { lua_gethookcount(L) } } else { 0 };
     if core.limit_hit.get().is_none() {
-        if event == LUA_HOOKCOUNT {
-            // SAFETY: L is live.
-            let spent = unsafe { lua_gethookcount(L) };
-            core.budget.set(core.budget.get().saturating_sub(i64::from(spent)));
-        } else {
-            let calls = core.hook_calls.get().wrapping_add(1);
-            core.hook_calls.set(calls);
-            if calls % CALLS_PER_CLOCK_READ != 0 {
-                return;
+        if !core.hooked.get() {
+            // A coroutine that inherited the hook after the limits were lifted.
+            // SAFETY: as the hook's own arguments.
+            unsafe { core.forward_to_script(L, ar, spent) };
+            return;
+        }
+        let check = match event {
+            LUA_HOOKCOUNT => {
+                core.budget.set(core.budget.get().saturating_sub(i64::from(spent)));
+                true
             }
+            // Call events (a time limit asks for them), and the events only a script's hook asked
+            // for: these count one instruction each and read the clock now and then. A count
+            // event that falls due while a script's hook runs is lost (Lua counts instructions
+            // with hooks off too), so a loop whose every pass calls the script's hook could
+            // otherwise dodge every count event.
+            _ => {
+                if event != LUA_HOOKCALL && event != LUA_HOOKTAILCALL || core.time_limit_ms.get() == 0 {
+                    core.budget.set(core.budget.get().saturating_sub(1));
+                }
+                let calls = core.hook_calls.get().wrapping_add(1);
+                core.hook_calls.set(calls);
+                core.budget.get() <= 0 || calls % CALLS_PER_CLOCK_READ == 0
+            }
+        };
+        if !check {
+            // SAFETY: as the hook's own arguments.
+            unsafe { core.forward_to_script(L, ar, spent) };
+            return;
         }
         if core.budget.get() <= 0 {
             core.limit_hit.set(Some(ErrorKind::InstructionLimit));
@@ -178,10 +226,11 @@ unsafe extern "C-unwind" fn limit_hook(L: *mut lua_State, ar: *mut lua_Debug) {
             core.limit_hit.set(Some(ErrorKind::TimeLimit));
         } else {
             // A coroutine that stopped a previous call still counts one by one: back to normal.
-            // SAFETY: L is live.
-            if event == LUA_HOOKCOUNT && unsafe { lua_gethookcount(L) } != core.granularity() {
+            if event == LUA_HOOKCOUNT && spent == 1 && core.granularity() != 1 {
                 core.set_hook(L, core.granularity());
             }
+            // SAFETY: as the hook's own arguments.
+            unsafe { core.forward_to_script(L, ar, spent) };
             return;
         }
     }
@@ -194,6 +243,9 @@ unsafe extern "C-unwind" fn limit_hook(L: *mut lua_State, ar: *mut lua_Debug) {
         match core.limit_hit.get() {
             Some(ErrorKind::TimeLimit) => {
                 luaL_error(L, c"time limit of %d ms exceeded".as_ptr(), core.time_limit_ms.get() as c_int);
+            }
+            Some(ErrorKind::Exit { code }) => {
+                luaL_error(L, c"os.exit(%d)".as_ptr(), code);
             }
             _ => {
                 luaL_error(L, c"instruction limit of %I exceeded".as_ptr(), lua_Integer::from(core.instruction_limit.get()));

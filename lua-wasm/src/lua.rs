@@ -19,8 +19,8 @@ use lua_allocators::{AllocStats, Backend, Footprint};
 use lua_sys::ffi::*;
 use std::rc::Rc;
 
-/// Limits applied to a new state.
-#[derive(Clone, Copy, Debug, Default)]
+/// Limits, trust, standard input and environment of a new state.
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Bytes the state may hold at once (0: no limit).
     pub memory_limit: usize,
@@ -30,9 +30,14 @@ pub struct Options {
     /// Milliseconds allowed per call into Lua (0: no limit), checked every 1,000 instructions
     /// and every 16 function calls; one long call into C is not interrupted.
     pub time_limit_ms: u32,
-    /// Trusted code may load binary chunks and set `__gc` metamethods (whose finalizers run
-    /// outside the limits). Off by default.
+    /// Trusted code may load binary chunks (`load`, `loadfile`, `dofile`, `require`) and set
+    /// `__gc` metamethods (whose finalizers run outside the limits). Off by default: Lua does
+    /// not verify bytecode, and malformed bytecode can corrupt the state's memory.
     pub trusted: bool,
+    /// What `io.read` and `io.stdin` read (end of file after it).
+    pub stdin: Vec<u8>,
+    /// The variables `os.getenv` sees (names and values without NUL bytes); none by default.
+    pub env: Vec<(String, String)>,
 }
 
 /// The largest instruction limit (Lua's count hook takes a C `int`).
@@ -68,9 +73,20 @@ impl Lua {
         if options.instruction_limit > MAX_INSTRUCTION_LIMIT {
             return Err(LuaError::conversion(format!("the instruction limit is at most {MAX_INSTRUCTION_LIMIT}")));
         }
+        let env = options
+            .env
+            .iter()
+            .map(|(name, value)| match (name.contains(['\0', '=']), std::ffi::CString::new(value.as_str())) {
+                (false, Ok(value)) => Ok((name.as_bytes().to_vec(), value)),
+                _ => Err(LuaError::conversion(format!("environment variable {name:?}: names hold no NUL or '=', values no NUL"))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        crate::output::install_clocks();
         let allocator = OwnedAllocator::new(backend, options.memory_limit);
         let (alloc, ud) = allocator.lua_alloc();
         let core = Rc::new(Core::new(allocator, &options));
+        core.files.set_env(env);
+        core.files.set_stdin(options.stdin.clone());
         // SAFETY: the allocator's userdata lives in the Core, which outlives the state.
         let raw = unsafe { lua_sys::new_state(alloc, ud) };
         if raw.is_null() {
@@ -238,15 +254,47 @@ impl Lua {
         })
     }
 
-    /// Everything `print`, `io.write` and warnings wrote since the last call, as text
+    /// Everything `print`, `io.write` and `io.stdout` wrote since the last call, as text
     /// (bytes that are not UTF-8 become U+FFFD; see [`Lua::take_output_bytes`]).
     pub fn take_output(&self) -> String {
         String::from_utf8_lossy(&self.take_output_bytes()).into_owned()
     }
 
-    /// Everything `print`, `io.write` and warnings wrote since the last call, byte for byte.
+    /// Everything written to standard output since the last call, byte for byte.
     pub fn take_output_bytes(&self) -> Vec<u8> {
         std::mem::take(&mut *self.core.output.borrow_mut())
+    }
+
+    /// Everything `io.stderr` and warnings wrote since the last call, as text.
+    pub fn take_error_output(&self) -> String {
+        String::from_utf8_lossy(&self.take_error_output_bytes()).into_owned()
+    }
+
+    /// Everything written to standard error since the last call, byte for byte.
+    pub fn take_error_output_bytes(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.core.error_output.borrow_mut())
+    }
+
+    /// Sends standard output to `sink`, chunk by chunk as it is written, instead of the buffer
+    /// of [`Lua::take_output`] (None: back to the buffer). The sink may call into this state.
+    pub fn on_stdout(&self, sink: Option<Box<dyn FnMut(&[u8])>>) {
+        *self.core.sinks[0].borrow_mut() = sink;
+    }
+
+    /// Sends standard error to `sink` instead of the buffer of [`Lua::take_error_output`].
+    pub fn on_stderr(&self, sink: Option<Box<dyn FnMut(&[u8])>>) {
+        *self.core.sinks[1].borrow_mut() = sink;
+    }
+
+    /// Replaces standard input (`io.read`, `io.stdin`): reading starts at its first byte.
+    pub fn set_stdin(&self, bytes: impl Into<Vec<u8>>) {
+        self.core.files.set_stdin(bytes.into());
+    }
+
+    /// The state's in-memory file system, which Lua's `io`, `os.remove`, `os.rename`,
+    /// `loadfile`, `dofile` and `require` use.
+    pub fn fs(&self) -> crate::fs::Fs<'_> {
+        crate::fs::Fs::new(&self.core)
     }
 
     /// Memory figures for this state.

@@ -38,14 +38,26 @@ pub(crate) unsafe fn open_body(L: *mut lua_State) -> c_int {
         lua_getglobal(L, c"os".as_ptr());
         lua_pushcclosure(L, os_exit, 0);
         lua_setfield(L, -2, c"exit".as_ptr());
-        // `debug.sethook` would replace (or, on a coroutine, remove) the instruction limit's hook.
-        lua_getglobal(L, c"debug".as_ptr());
-        lua_pushcclosure(L, debug_sethook, 0);
-        lua_setfield(L, -2, c"sethook".as_ptr());
+        lua_pushcclosure(L, os_execute, 0);
+        lua_setfield(L, -2, c"execute".as_ptr());
+        lua_getglobal(L, c"io".as_ptr());
+        lua_pushcclosure(L, io_popen, 0);
+        lua_setfield(L, -2, c"popen".as_ptr());
+        crate::debug_hook::open(L);
         if !core_of(L).trusted {
             lua_getglobal(L, c"load".as_ptr());
             lua_pushcclosure(L, load_text_only, 1);
             lua_setglobal(L, c"load".as_ptr());
+            lua_getglobal(L, c"loadfile".as_ptr());
+            lua_pushcclosure(L, loadfile_text_only, 1);
+            lua_setglobal(L, c"loadfile".as_ptr());
+            lua_pushcclosure(L, dofile_text_only, 0);
+            lua_setglobal(L, c"dofile".as_ptr());
+            // require's searcher of Lua files (package.searchers[2]) loads binary chunks too.
+            lua_getglobal(L, c"package".as_ptr());
+            lua_getfield(L, -1, c"searchers".as_ptr());
+            lua_pushcclosure(L, search_lua_text_only, 0);
+            lua_rawseti(L, -2, 2);
             // Lua runs `__gc` finalizers with hooks off, where no limit can stop them.
             lua_getglobal(L, c"setmetatable".as_ptr());
             lua_pushcclosure(L, setmetatable_without_gc, 1);
@@ -81,16 +93,128 @@ unsafe extern "C-unwind" fn print(L: *mut lua_State) -> c_int {
     0
 }
 
-/// `os.exit` cannot end the embedding program: it raises an error instead.
+/// `os.exit([code])` ends the running call (not the embedding program): the caller gets an
+/// [`ErrorKind::Exit`](crate::ErrorKind::Exit) error with the code, and the state stays usable.
+/// `true` is 0 (EXIT_SUCCESS), `false` 1, as in `loslib.c`.
 unsafe extern "C-unwind" fn os_exit(L: *mut lua_State) -> c_int {
-    // SAFETY: L is valid; the format has no conversions.
-    unsafe { luaL_error(L, c"os.exit is not available in the sandbox".as_ptr()) }
+    // SAFETY: L is a thread of a state created by `Lua`, with os.exit's arguments.
+    unsafe {
+        let code = if lua_type(L, 1) == LUA_TBOOLEAN {
+            if lua_toboolean(L, 1) != 0 { 0 } else { 1 }
+        } else {
+            luaL_optinteger(L, 1, 0) as c_int
+        };
+        let core = core_of(L);
+        core.stop_every_thread(crate::ErrorKind::Exit { code });
+        luaL_error(L, c"os.exit(%d)".as_ptr(), code)
+    }
 }
 
-/// `debug.sethook` is not available: it would lift the instruction limit.
-unsafe extern "C-unwind" fn debug_sethook(L: *mut lua_State) -> c_int {
-    // SAFETY: L is valid; the format has no conversions.
-    unsafe { luaL_error(L, c"debug.sethook is not available in the sandbox".as_ptr()) }
+/// `os.execute`: there is no shell. Without a command, `false` (as Lua says when
+/// `system(NULL)` finds none); with one, Lua's failure values and a message saying so.
+unsafe extern "C-unwind" fn os_execute(L: *mut lua_State) -> c_int {
+    // SAFETY: L is valid with os.execute's arguments.
+    unsafe {
+        if lua_type(L, 1) <= LUA_TNIL {
+            lua_pushboolean(L, 0);
+            return 1;
+        }
+        luaL_checklstring(L, 1, core::ptr::null_mut());
+        not_available(L, c"os.execute is not available in the sandbox (no processes)")
+    }
+}
+
+/// `io.popen`: there are no processes; Lua's failure values with a message saying so (after
+/// the same check of the mode as Lua's).
+unsafe extern "C-unwind" fn io_popen(L: *mut lua_State) -> c_int {
+    // SAFETY: L is valid with io.popen's arguments.
+    unsafe {
+        luaL_checklstring(L, 1, core::ptr::null_mut());
+        let mode = luaL_optlstring(L, 2, c"r".as_ptr(), core::ptr::null_mut());
+        let mode = core::ffi::CStr::from_ptr(mode).to_bytes();
+        if mode != b"r" && mode != b"w" {
+            return luaL_argerror(L, 2, c"invalid mode".as_ptr());
+        }
+        not_available(L, c"io.popen is not available in the sandbox (no processes)")
+    }
+}
+
+/// `nil, message, errno` (ENOSYS), as `luaL_fileresult` returns a failure.
+unsafe fn not_available(L: *mut lua_State, message: &core::ffi::CStr) -> c_int {
+    // SAFETY: L is valid with room for three values (LUA_MINSTACK).
+    unsafe {
+        lua_pushnil(L);
+        lua_pushstring(L, message.as_ptr());
+        lua_pushinteger(L, 38);
+    }
+    3
+}
+
+/// `loadfile` for text chunks only (mode argument 2). Upvalue 1: Lua's `loadfile`.
+unsafe extern "C-unwind" fn loadfile_text_only(L: *mut lua_State) -> c_int {
+    // SAFETY: L is valid with loadfile's arguments (filename, mode, env).
+    unsafe {
+        let count = lua_gettop(L).max(2);
+        lua_settop(L, count);
+        lua_pushstring(L, c"t".as_ptr());
+        lua_copy(L, -1, 2);
+        lua_settop(L, count);
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_insert(L, 1);
+        lua_callk(L, count, LUA_MULTRET, 0, None);
+        lua_gettop(L)
+    }
+}
+
+/// `dofile` for text chunks only: `luaB_dofile` with mode "t".
+unsafe extern "C-unwind" fn dofile_text_only(L: *mut lua_State) -> c_int {
+    // SAFETY: L is valid with dofile's argument.
+    unsafe {
+        let name = luaL_optlstring(L, 1, core::ptr::null(), core::ptr::null_mut());
+        lua_settop(L, 1);
+        if luaL_loadfilex(L, name, c"t".as_ptr()) != LUA_OK {
+            return lua_error(L);
+        }
+        lua_callk(L, 0, LUA_MULTRET, 0, Some(dofile_continue));
+        dofile_continue(L, LUA_OK, 0)
+    }
+}
+
+unsafe extern "C-unwind" fn dofile_continue(L: *mut lua_State, _status: c_int, _extra: lua_KContext) -> c_int {
+    // SAFETY: L is valid; the file's results are above its name.
+    unsafe { lua_gettop(L) - 1 }
+}
+
+/// `package.searchers[2]` for text chunks only: `searcher_Lua` of `loadlib.c` with mode "t".
+unsafe extern "C-unwind" fn search_lua_text_only(L: *mut lua_State) -> c_int {
+    // SAFETY: L is valid with the module name at 1; every name is a NUL-terminated literal.
+    unsafe {
+        let name = luaL_checklstring(L, 1, core::ptr::null_mut());
+        lua_getglobal(L, c"package".as_ptr());
+        lua_getfield(L, -1, c"searchpath".as_ptr());
+        lua_pushvalue(L, 1);
+        lua_getfield(L, -3, c"path".as_ptr());
+        if lua_type(L, -1) != LUA_TSTRING {
+            return luaL_error(L, c"'package.path' must be a string".as_ptr());
+        }
+        lua_callk(L, 2, 2, 0, None);
+        if lua_type(L, -2) == LUA_TNIL {
+            return 1; // the message of every path tried
+        }
+        lua_settop(L, -2);
+        let filename = lua_tolstring(L, -1, core::ptr::null_mut());
+        if luaL_loadfilex(L, filename, c"t".as_ptr()) != LUA_OK {
+            return luaL_error(
+                L,
+                c"error loading module '%s' from file '%s':\n\t%s".as_ptr(),
+                name,
+                filename,
+                lua_tolstring(L, -1, core::ptr::null_mut()),
+            );
+        }
+        lua_rotate(L, -2, 1); // loader, then the file name as its second argument
+        2
+    }
 }
 
 /// `load` for text chunks only, whatever mode it is given: Lua does not verify bytecode, and

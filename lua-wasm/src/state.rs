@@ -46,8 +46,20 @@ pub(crate) struct Core {
     pub warnings_on: Cell<bool>,
     /// The last warning piece asked to be continued.
     pub warning_continues: Cell<bool>,
-    /// What `print`, `io.write` and warnings wrote, byte for byte.
+    /// What `print` and `io.write` wrote to standard output, byte for byte.
     pub output: RefCell<Vec<u8>>,
+    /// What `io.stderr` and warnings wrote to standard error.
+    pub error_output: RefCell<Vec<u8>>,
+    /// Where standard output and error go instead of the buffers, when set.
+    pub sinks: [RefCell<Option<Box<OutputSink>>>; 2],
+    /// The files, standard input and environment of the state (see `fs`). Emptied when the
+    /// state closes, before the allocator that holds their bytes.
+    pub files: crate::fs::Files,
+    /// When the state was made (`now_ms` scale): `os.clock` counts from here on wasm32.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub started_ms: f64,
+    /// Hooks scripts set with `debug.sethook`, by thread address (see `debug_hook.rs`).
+    pub script_hooks: RefCell<std::collections::HashMap<usize, crate::debug_hook::ScriptHook>>,
     /// Errors that Rust code raised into Lua as strings during the current top-level call, to
     /// hand back unchanged when the same string object reaches the top.
     pub(crate) raised: RefCell<Vec<crate::error_bridge::Raised>>,
@@ -58,8 +70,12 @@ pub(crate) struct Core {
     wakers: RefCell<Vec<std::task::Waker>>,
 }
 
+/// Receives what a state writes to one standard stream, chunk by chunk.
+pub(crate) type OutputSink = dyn FnMut(&[u8]);
+
 impl Core {
     pub fn new(allocator: OwnedAllocator, options: &crate::Options) -> Self {
+        let files = crate::fs::Files::new(allocator.lua_alloc());
         Core {
             main: Cell::new(core::ptr::null_mut()),
             current: Cell::new(core::ptr::null_mut()),
@@ -77,10 +93,33 @@ impl Core {
             warnings_on: Cell::new(false),
             warning_continues: Cell::new(false),
             output: RefCell::new(Vec::new()),
+            error_output: RefCell::new(Vec::new()),
+            sinks: [RefCell::new(None), RefCell::new(None)],
+            files,
+            started_ms: crate::limits::now_ms(),
+            script_hooks: RefCell::new(std::collections::HashMap::new()),
             raised: RefCell::new(Vec::new()),
             allocator,
             async_threads: RefCell::new(Vec::new()),
             wakers: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Writes to standard output (`fd` 1) or error (2): to the sink if one is set, else to the
+    /// buffer. A sink may call back into the state; it is taken out while it runs.
+    pub fn write_stream(&self, fd: i32, bytes: &[u8]) {
+        let index = usize::from(fd == 2);
+        let sink = self.sinks[index].borrow_mut().take();
+        match sink {
+            Some(mut sink) => {
+                sink(bytes);
+                let mut slot = self.sinks[index].borrow_mut();
+                if slot.is_none() {
+                    *slot = Some(sink);
+                }
+            }
+            None if fd == 2 => self.error_output.borrow_mut().extend_from_slice(bytes),
+            None => self.output.borrow_mut().extend_from_slice(bytes),
         }
     }
 
@@ -206,6 +245,8 @@ impl Core {
         }
         self.main.set(core::ptr::null_mut());
         self.current.set(core::ptr::null_mut());
+        // Every stream on a file was closed with the state; the files' bytes go back now.
+        self.files.clear();
         for waker in std::mem::take(&mut *self.wakers.borrow_mut()) {
             waker.wake();
         }

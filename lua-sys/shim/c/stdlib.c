@@ -1,11 +1,13 @@
-/* The rest of stdlib.h and locale.h for the shim: process control and the environment do not
- * exist in the sandbox, and the only locale is "C". malloc and friends are in Rust
+/* The rest of stdlib.h and locale.h for the shim: process control does not exist in the sandbox (the
+ * environment is files/files.c's), and the only locale is "C". malloc and friends are in Rust
  * (src/shim/heap.rs), strtod too (src/shim/numbers.rs). */
 
 #include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+
+int errno;
 
 /* Lua calls abort only from an unprotected error, which lua-sys never lets happen. */
 _Noreturn void abort(void) { __builtin_trap(); }
@@ -14,18 +16,6 @@ _Noreturn void abort(void) { __builtin_trap(); }
 _Noreturn void exit(int status) {
   (void)status;
   __builtin_trap();
-}
-
-char *getenv(const char *name) {
-  (void)name;
-  return 0;
-}
-
-/* system(NULL) asks whether a shell exists: it does not. */
-int system(const char *command) {
-  if (!command) return 0;
-  errno = EPERM;
-  return -1;
 }
 
 int abs(int x) { return x < 0 ? -x : x; }

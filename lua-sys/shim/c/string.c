@@ -97,7 +97,12 @@ char *strerror(int errnum) {
     case EBADF: return "Bad file descriptor";
     case ENOMEM: return "Cannot allocate memory";
     case EACCES: return "Permission denied";
+    case EEXIST: return "File exists";
+    case ENOTDIR: return "Not a directory";
+    case EISDIR: return "Is a directory";
     case EINVAL: return "Invalid argument";
+    case ESPIPE: return "Illegal seek";
+    case ENOTEMPTY: return "Directory not empty";
     case EDOM: return "Numerical argument out of domain";
     case ERANGE: return "Numerical result out of range";
     case ENOSYS: return "Function not implemented";

@@ -10,9 +10,14 @@ extern int errno;
 #define EBADF 9
 #define ENOMEM 12
 #define EACCES 13
+#define EEXIST 17
+#define ENOTDIR 20
+#define EISDIR 21
 #define EINVAL 22
+#define ESPIPE 29
 #define EDOM 33
 #define ERANGE 34
 #define ENOSYS 38
+#define ENOTEMPTY 39
 
 #endif

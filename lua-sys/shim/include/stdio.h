@@ -1,5 +1,5 @@
-/* stdio.h for wasm32-unknown-unknown (lua-sys libc shim). No file system: stdin is empty,
- * stdout and stderr go to the Lua state's output buffer, and opening files fails with EPERM. */
+/* stdio.h for wasm32-unknown-unknown (lua-sys libc shim). The file functions (and
+ * stdin, stdout, stderr) are lua_shim_files.h's, on every target. */
 #ifndef LUA_SHIM_STDIO_H
 #define LUA_SHIM_STDIO_H
 
@@ -8,10 +8,6 @@
 
 typedef struct lua_shim_file FILE;
 typedef long long fpos_t;
-
-extern FILE *const stdin;
-extern FILE *const stdout;
-extern FILE *const stderr;
 
 #define EOF (-1)
 #define BUFSIZ 1024
@@ -31,28 +27,7 @@ int fprintf(FILE *restrict f, const char *restrict fmt, ...);
 int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap);
 int printf(const char *restrict fmt, ...);
 
-size_t fwrite(const void *restrict p, size_t size, size_t n, FILE *restrict f);
-size_t fread(void *restrict p, size_t size, size_t n, FILE *restrict f);
-int fputs(const char *restrict s, FILE *restrict f);
-int fputc(int c, FILE *f);
-int getc(FILE *f);
-int fgetc(FILE *f);
-int ungetc(int c, FILE *f);
-char *fgets(char *restrict s, int n, FILE *restrict f);
-int fflush(FILE *f);
-int ferror(FILE *f);
-int feof(FILE *f);
-void clearerr(FILE *f);
-int fseek(FILE *f, long offset, int whence);
-long ftell(FILE *f);
-int setvbuf(FILE *restrict f, char *restrict buf, int mode, size_t size);
-
-FILE *fopen(const char *restrict path, const char *restrict mode);
-FILE *freopen(const char *restrict path, const char *restrict mode, FILE *restrict f);
-int fclose(FILE *f);
-FILE *tmpfile(void);
-char *tmpnam(char *s);
-int remove(const char *path);
-int rename(const char *from, const char *to);
+/* Files and the standard streams: see files/lua_shim_files.h, which the build forces into
+ * every C file after this header. */
 
 #endif

@@ -13,8 +13,6 @@ void *realloc(void *ptr, size_t size);
 void free(void *ptr);
 _Noreturn void abort(void);
 _Noreturn void exit(int status);
-char *getenv(const char *name);
-int system(const char *command);
 double strtod(const char *s, char **end);
 long strtol(const char *s, char **end, int base);
 int abs(int x);

@@ -123,6 +123,7 @@ pub const LUA_HOOKCALL: c_int = 0;
 pub const LUA_HOOKRET: c_int = 1;
 pub const LUA_HOOKLINE: c_int = 2;
 pub const LUA_HOOKCOUNT: c_int = 3;
+pub const LUA_HOOKTAILCALL: c_int = 4;
 pub const LUA_MASKCALL: c_int = 1 << LUA_HOOKCALL;
 pub const LUA_MASKRET: c_int = 1 << LUA_HOOKRET;
 pub const LUA_MASKLINE: c_int = 1 << LUA_HOOKLINE;

@@ -102,7 +102,7 @@ unsafe extern "C" fn lua_shim_write(fd: c_int, bytes: *const c_char, n: usize) {
 }
 
 unsafe extern "C" {
-    /// In stdio.c: C's errno.
+    /// In stdlib.c: C's errno.
     static mut errno: c_int;
 }
 

@@ -1,5 +1,6 @@
 //! Errors as JavaScript sees them (API.md, "Errors"): a Lua error is an `Error` named
-//! "LuaError" with `kind`, `traceback` and `value`; what a JS function threw and no Lua code
+//! "LuaError" with `kind`, `traceback` and `value` (`os.exit(code)`: named "LuaExit", with
+//! `code`); what a JS function threw and no Lua code
 //! caught is that thrown value itself; a value that cannot be converted is a `RangeError`.
 
 use super::VmInner;
@@ -21,6 +22,10 @@ pub(crate) fn to_js(vm: &VmInner, error: LuaError) -> JsValue {
     }
     let js = Error::new(&error.message);
     js.set_name("LuaError");
+    if let ErrorKind::Exit { code } = error.kind {
+        js.set_name("LuaExit");
+        let _ = Reflect::set(&js, &"code".into(), &code.into());
+    }
     let value = error.value.as_ref().and_then(|value| value_to_js(vm, value)).unwrap_or_else(|| error.message.as_str().into());
     let set = |key: &str, value: &JsValue| {
         let _ = Reflect::set(&js, &key.into(), value);

@@ -10,6 +10,7 @@
 
 mod async_js;
 mod errors;
+mod fs_js;
 mod host;
 mod interop;
 mod options;
@@ -72,9 +73,10 @@ pub(crate) struct VmInner {
 impl LuaVm {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> std::result::Result<LuaVm, JsValue> {
-        install_host_hooks();
-        let options = options::parse(&options)?;
+        let (options, sinks) = options::parse(&options)?;
         let lua = Lua::new(options).map_err(|e| JsValue::from(js_sys::Error::new(&e.message)))?;
+        lua.on_stdout(sinks.stdout.map(stream_to));
+        lua.on_stderr(sinks.stderr.map(stream_to));
         let inner = Rc::new_cyclic(|this| VmInner {
             lua,
             id: interop::with(|i| i.add_vm(this.clone())),
@@ -147,6 +149,18 @@ impl LuaVm {
     #[wasm_bindgen(js_name = takeOutputBytes)]
     pub fn take_output_bytes(&self) -> Uint8Array {
         Uint8Array::from(self.inner.lua.take_output_bytes().as_slice())
+    }
+
+    /// Everything io.stderr and warnings wrote since the last call (as takeOutput).
+    #[wasm_bindgen(js_name = takeErrorOutput)]
+    pub fn take_error_output(&self) -> String {
+        self.inner.lua.take_error_output()
+    }
+
+    /// Everything io.stderr and warnings wrote since the last call, byte for byte.
+    #[wasm_bindgen(js_name = takeErrorOutputBytes)]
+    pub fn take_error_output_bytes(&self) -> Uint8Array {
+        Uint8Array::from(self.inner.lua.take_error_output_bytes().as_slice())
     }
 
     /// `{ backend, liveBytes, peakBytes, allocations, reallocations, frees, failedAllocations,
@@ -315,10 +329,10 @@ impl From<ConversionError> for Failure {
     }
 }
 
-/// Lua's clocks come from JavaScript's.
-fn install_host_hooks() {
-    fn wall_ms() -> f64 {
-        js_sys::Date::now()
-    }
-    lua_sys::host::set_clock_hooks(wall_ms, wall_ms);
+/// A sink that calls a JS function with each chunk written, as text (what it throws is
+/// dropped: the write itself succeeded).
+fn stream_to(function: js_sys::Function) -> Box<dyn FnMut(&[u8])> {
+    Box::new(move |bytes| {
+        let _ = function.call1(&JsValue::NULL, &String::from_utf8_lossy(bytes).as_ref().into());
+    })
 }
