@@ -22,83 +22,127 @@ pub(crate) struct ScriptHook {
     pub left: c_int,
 }
 
-/// Replaces `debug.sethook` and `debug.gethook`. Runs under protection when the state opens.
+/// The registry field of ldblib.c's table from threads to their script hook functions.
+const HOOK_TABLE: &core::ffi::CStr = c"_HOOKKEY";
+
+/// Replaces `debug.sethook` and `debug.gethook` with the same functions (as `ldblib.c` has them)
+/// that know about the limit hook. Runs under protection when the state opens, before any hook
+/// is set: Lua's own `sethook` is called once on a scratch thread to learn its dispatcher.
 ///
 /// # Safety
-/// L is live, inside a protected call, with the debug library open.
+/// L is live, inside a protected call, with the debug library open and no hook set.
 pub(crate) unsafe fn open(L: *mut lua_State) {
     // SAFETY: per the contract; the names are NUL-terminated literals.
     unsafe {
         lua_getglobal(L, c"debug".as_ptr());
-        lua_getfield(L, -1, c"sethook".as_ptr());
-        lua_pushcclosure(L, sethook, 1);
+        let scratch = lua_newthread(L);
+        lua_getfield(L, -2, c"sethook".as_ptr());
+        lua_pushvalue(L, -2);
+        lua_pushcclosure(L, do_nothing, 0);
+        lua_pushstring(L, c"l".as_ptr());
+        lua_callk(L, 3, 0, 0, None);
+        core_of(L).script_dispatch.set(lua_gethook(scratch));
+        lua_sethook(scratch, None, 0, 0);
+        lua_settop(L, -2);
+        lua_pushcclosure(L, sethook, 0);
         lua_setfield(L, -2, c"sethook".as_ptr());
-        lua_getfield(L, -1, c"gethook".as_ptr());
-        lua_pushcclosure(L, gethook, 1);
+        lua_pushcclosure(L, gethook, 0);
         lua_setfield(L, -2, c"gethook".as_ptr());
         lua_settop(L, -2);
     }
 }
 
-/// The thread `debug.sethook`/`gethook` act on: argument 1 if it is a thread, else L.
+unsafe extern "C-unwind" fn do_nothing(_L: *mut lua_State) -> c_int {
+    0
+}
+
+/// The thread `debug.sethook`/`gethook` act on and the index of the argument after it
+/// (`getthread` of ldblib.c).
 ///
 /// # Safety
 /// L is live.
-unsafe fn target(L: *mut lua_State) -> *mut lua_State {
+unsafe fn target(L: *mut lua_State) -> (*mut lua_State, c_int) {
     // SAFETY: per the contract.
-    unsafe { if lua_type(L, 1) == LUA_TTHREAD { lua_tothread(L, 1) } else { L } }
+    unsafe { if lua_type(L, 1) == LUA_TTHREAD { (lua_tothread(L, 1), 1) } else { (L, 0) } }
 }
 
-/// `debug.sethook`: Lua's, then the limit hook put back on top if a limit is set.
-/// Upvalue 1: Lua's `debug.sethook`.
+/// `debug.sethook([thread,] [hook, mask [, count]])`: `db_sethook` of ldblib.c, recording the
+/// script's hook, and under a limit setting the limit hook that carries it.
 unsafe extern "C-unwind" fn sethook(L: *mut lua_State) -> c_int {
     // SAFETY: L is a thread of a state created by `Lua`, with sethook's arguments.
     unsafe {
         let core = core_of(L);
-        let thread = target(L);
-        lua_pushvalue(L, lua_upvalueindex(1));
-        lua_insert(L, 1);
-        lua_callk(L, lua_gettop(L) - 1, 0, 0, None);
-        let mut hooks = core.script_hooks.borrow_mut();
-        match lua_gethook(thread) {
-            Some(dispatch) => {
-                let (mask, count) = (lua_gethookmask(thread), lua_gethookcount(thread));
-                hooks.insert(thread as usize, ScriptHook { dispatch, mask, count, left: count });
+        let (thread, arg) = target(L);
+        let Some(dispatch) = core.script_dispatch.get() else {
+            return luaL_error(L, c"debug.sethook is not available".as_ptr());
+        };
+        let (mask, count) = if lua_type(L, arg + 1) <= LUA_TNIL {
+            lua_settop(L, arg + 1);
+            (0, 0)
+        } else {
+            let letters = core::ffi::CStr::from_ptr(luaL_checklstring(L, arg + 2, core::ptr::null_mut())).to_bytes();
+            luaL_checktype(L, arg + 1, LUA_TFUNCTION);
+            let count = luaL_optinteger(L, arg + 3, 0) as c_int;
+            let mut mask = 0;
+            for (letter, bit) in [(b'c', LUA_MASKCALL), (b'r', LUA_MASKRET), (b'l', LUA_MASKLINE)] {
+                if letters.contains(&letter) {
+                    mask |= bit;
+                }
             }
-            None => {
-                hooks.remove(&(thread as usize));
-            }
+            (if count > 0 { mask | LUA_MASKCOUNT } else { mask }, count)
+        };
+        if luaL_getsubtable(L, LUA_REGISTRYINDEX, HOOK_TABLE.as_ptr()) == 0 {
+            lua_pushstring(L, c"k".as_ptr());
+            lua_setfield(L, -2, c"__mode".as_ptr());
+            lua_pushvalue(L, -1);
+            lua_setmetatable(L, -2);
         }
-        drop(hooks);
+        if L != thread && lua_checkstack(thread, 1) == 0 {
+            return luaL_error(L, c"stack overflow".as_ptr());
+        }
+        lua_pushthread(thread);
+        lua_xmove(thread, L, 1);
+        lua_pushvalue(L, arg + 1);
+        lua_rawset(L, -3);
+        if mask == 0 {
+            core.script_hooks.borrow_mut().remove(&(thread as usize));
+        } else {
+            core.script_hooks.borrow_mut().insert(thread as usize, ScriptHook { dispatch, mask, count, left: count });
+        }
         if core.hooked.get() {
             let count = if core.limit_hit.get().is_some() { 1 } else { core.granularity() };
             core.set_hook(thread, count);
+        } else {
+            lua_sethook(thread, (mask != 0).then_some(dispatch), mask, count);
         }
     }
     0
 }
 
-/// `debug.gethook`: the script's hook as the script set it; the limit hook is not shown.
-/// Upvalue 1: Lua's `debug.gethook`.
+/// `debug.gethook([thread])`: `db_gethook` of ldblib.c, showing the script's hook and never
+/// the limit hook.
 unsafe extern "C-unwind" fn gethook(L: *mut lua_State) -> c_int {
-    // SAFETY: L is a thread of a state created by `Lua`, with gethook's arguments; the
-    // registry's hook table is ldblib.c's.
+    // SAFETY: L is a thread of a state created by `Lua`; the registry's hook table is the one
+    // `sethook` keeps.
     unsafe {
         let core = core_of(L);
-        let thread = target(L);
-        let script = core.script_hooks.borrow().get(&(thread as usize)).copied();
-        let Some(hook) = script else {
-            if core.hooked.get() {
+        let (thread, _) = target(L);
+        let (mask, count) = match (core.script_hook(thread), lua_gethook(thread), core.script_dispatch.get()) {
+            (Some(hook), _, _) => (hook.mask, hook.count),
+            // A coroutine that inherited the hook of the thread that made it.
+            (None, Some(hook), Some(dispatch)) if core::ptr::fn_addr_eq(hook, dispatch) => {
+                (lua_gethookmask(thread), lua_gethookcount(thread))
+            }
+            _ => {
                 lua_pushnil(L);
                 return 1;
             }
-            lua_pushvalue(L, lua_upvalueindex(1));
-            lua_insert(L, 1);
-            lua_callk(L, lua_gettop(L) - 1, LUA_MULTRET, 0, None);
-            return lua_gettop(L);
         };
-        lua_getfield(L, LUA_REGISTRYINDEX, c"_HOOKKEY".as_ptr());
+        lua_getfield(L, LUA_REGISTRYINDEX, HOOK_TABLE.as_ptr());
         if lua_type(L, -1) == LUA_TTABLE {
+            if L != thread && lua_checkstack(thread, 1) == 0 {
+                return luaL_error(L, c"stack overflow".as_ptr());
+            }
             lua_pushthread(thread);
             lua_xmove(thread, L, 1);
             lua_rawget(L, -2);
@@ -107,12 +151,12 @@ unsafe extern "C-unwind" fn gethook(L: *mut lua_State) -> c_int {
         }
         let mut letters = Vec::with_capacity(4);
         for (bit, letter) in [(LUA_MASKCALL, b'c'), (LUA_MASKRET, b'r'), (LUA_MASKLINE, b'l')] {
-            if hook.mask & bit != 0 {
+            if mask & bit != 0 {
                 letters.push(letter);
             }
         }
         lua_pushlstring(L, letters.as_ptr().cast(), letters.len());
-        lua_pushinteger(L, lua_Integer::from(hook.count));
+        lua_pushinteger(L, lua_Integer::from(count));
         3
     }
 }

@@ -60,6 +60,8 @@ pub(crate) struct Core {
     pub started_ms: f64,
     /// Hooks scripts set with `debug.sethook`, by thread address (see `debug_hook.rs`).
     pub script_hooks: RefCell<std::collections::HashMap<usize, crate::debug_hook::ScriptHook>>,
+    /// Lua's hook dispatcher (`hookf` of ldblib.c), learnt when the state opens.
+    pub script_dispatch: Cell<Option<lua_Hook>>,
     /// Errors that Rust code raised into Lua as strings during the current top-level call, to
     /// hand back unchanged when the same string object reaches the top.
     pub(crate) raised: RefCell<Vec<crate::error_bridge::Raised>>,
@@ -98,6 +100,7 @@ impl Core {
             files,
             started_ms: crate::limits::now_ms(),
             script_hooks: RefCell::new(std::collections::HashMap::new()),
+            script_dispatch: Cell::new(None),
             raised: RefCell::new(Vec::new()),
             allocator,
             async_threads: RefCell::new(Vec::new()),

@@ -1,7 +1,9 @@
 /* C's FILE for Lua, on every target. A FILE is a standard stream (fd 0-2, served by the Lua
  * state that is running) or a stream of the embedder's file system; both are reached through
- * the lua_shim_host_* functions in Rust (src/files.rs). Nothing is buffered here, so no flush
- * is ever pending; the one byte of buffer is ungetc's. Errors set errno from the host's codes. */
+ * the lua_shim_host_* functions in Rust (src/files.rs). Writes to files are buffered as C
+ * buffers them (fully by default; setvbuf picks line or no buffering), so another handle sees
+ * them after a flush; the standard streams are unbuffered, so output reaches the embedder at
+ * once. Reads are not buffered beyond ungetc's one byte. Errors set errno from the host's codes. */
 
 #include <errno.h>
 #include <string.h>
@@ -13,6 +15,10 @@ struct lua_shim_file {
   int fd;       /* 0, 1 or 2 for a standard stream, else -1 */
   int pending;  /* the byte ungetc pushed back, or EOF */
   int eof, error;
+  int writable; /* opened for writing (checked before buffering, as the C library does) */
+  int mode;     /* _IOFBF, _IOLBF or _IONBF */
+  char *buf;    /* write buffer of `cap` bytes (allocated at the first buffered write) */
+  size_t cap, len;
 };
 
 /* In Rust (src/files.rs). `err` receives one of the host codes below on failure. */
@@ -57,11 +63,13 @@ static int fail(int code) {
 #define THREAD_LOCAL _Thread_local
 #endif
 static THREAD_LOCAL struct lua_shim_file standard[3] = {
-    {0, 0, EOF, 0, 0}, {0, 1, EOF, 0, 0}, {0, 2, EOF, 0, 0}};
+    {0, 0, EOF, 0, 0, 0, _IONBF, 0, 0, 0}, {0, 1, EOF, 0, 0, 1, _IONBF, 0, 0, 0}, {0, 2, EOF, 0, 0, 1, _IONBF, 0, 0, 0}};
 
 lua_shim_FILE *lua_shim_stdio(int fd) { return &standard[fd]; }
 
-static lua_shim_FILE *wrap(void *stream) {
+static int opens_for_writing(const char *mode) { return mode[0] != 'r' || strchr(mode, '+'); }
+
+static lua_shim_FILE *wrap(void *stream, const char *mode) {
   lua_shim_FILE *f = lua_shim_host_alloc(sizeof *f);
   if (!f) {
     lua_shim_host_close(stream);
@@ -72,14 +80,39 @@ static lua_shim_FILE *wrap(void *stream) {
   f->fd = -1;
   f->pending = EOF;
   f->eof = f->error = 0;
+  f->writable = opens_for_writing(mode);
+  f->mode = _IOFBF;
+  f->buf = 0;
+  f->cap = BUFSIZ;
+  f->len = 0;
   return f;
+}
+
+/* Writes the buffered bytes out; 0, or EOF with the error set. */
+static int flush_buffer(lua_shim_FILE *f) {
+  int err = 0;
+  if (f->len == 0) return 0;
+  size_t written = lua_shim_host_write(f->stream, f->fd, f->buf, f->len, &err);
+  f->len = 0;
+  if (written == 0) {
+    f->error = 1;
+    fail(err);
+    return EOF;
+  }
+  return 0;
+}
+
+static void drop_buffer(lua_shim_FILE *f) {
+  if (f->buf) lua_shim_host_free(f->buf, f->cap);
+  f->buf = 0;
+  f->len = 0;
 }
 
 lua_shim_FILE *lua_shim_fopen(const char *path, const char *mode) {
   int err = 0;
   void *stream = lua_shim_host_open(path, mode, &err);
   if (!stream) return (fail(err), (lua_shim_FILE *)0);
-  return wrap(stream);
+  return wrap(stream, mode);
 }
 
 lua_shim_FILE *lua_shim_tmpfile(void) { return lua_shim_fopen(0, "w+"); }
@@ -88,12 +121,14 @@ lua_shim_FILE *lua_shim_tmpfile(void) { return lua_shim_fopen(0, "w+"); }
  * files is the same bytes: rewind. Standard streams cannot be reopened. */
 lua_shim_FILE *lua_shim_freopen(const char *path, const char *mode, lua_shim_FILE *f) {
   if (f->fd >= 0) return (fail(10), (lua_shim_FILE *)0);
+  flush_buffer(f);
   if (path) {
     int err = 0;
     void *stream = lua_shim_host_open(path, mode, &err);
     if (!stream) return (fail(err), (lua_shim_FILE *)0);
     lua_shim_host_close(f->stream);
     f->stream = stream;
+    f->writable = opens_for_writing(mode);
   } else {
     lua_shim_fseek(f, 0, SEEK_SET);
   }
@@ -104,15 +139,18 @@ lua_shim_FILE *lua_shim_freopen(const char *path, const char *mode, lua_shim_FIL
 
 int lua_shim_fclose(lua_shim_FILE *f) {
   if (f->fd >= 0) return 0; /* Lua never closes the standard streams (io_noclose) */
+  int status = flush_buffer(f);
+  drop_buffer(f);
   lua_shim_host_close(f->stream);
   lua_shim_host_free(f, sizeof *f);
-  return 0;
+  return status;
 }
 
 size_t lua_shim_fread(void *p, size_t size, size_t n, lua_shim_FILE *f) {
   size_t want = size * n, got = 0;
   char *out = p;
   if (size == 0 || n == 0) return 0;
+  if (flush_buffer(f) != 0) return 0;
   if (f->pending != EOF) {
     out[got++] = (char)f->pending;
     f->pending = EOF;
@@ -134,20 +172,41 @@ size_t lua_shim_fread(void *p, size_t size, size_t n, lua_shim_FILE *f) {
   return got / size;
 }
 
+/* Writes straight to the stream (after what is buffered). */
+static size_t write_through(lua_shim_FILE *f, const char *p, size_t n) {
+  int err = 0;
+  if (flush_buffer(f) != 0) return 0;
+  size_t written = lua_shim_host_write(f->stream, f->fd, p, n, &err);
+  if (written < n) {
+    f->error = 1;
+    fail(err);
+  }
+  return written;
+}
+
 size_t lua_shim_fwrite(const void *p, size_t size, size_t n, lua_shim_FILE *f) {
   size_t want = size * n;
   int err = 0;
   if (want == 0) return 0;
+  if (!f->writable) {
+    f->error = 1;
+    errno = EBADF;
+    return 0;
+  }
   if (f->pending != EOF && f->fd < 0) { /* the pushed-back byte was never consumed */
     f->pending = EOF;
     lua_shim_host_seek(f->stream, -1, SEEK_CUR, &err);
   }
-  size_t written = lua_shim_host_write(f->stream, f->fd, p, want, &err);
-  if (written < want) {
-    f->error = 1;
-    fail(err);
+  if (f->fd >= 0 || f->mode == _IONBF || want >= f->cap) return write_through(f, p, want) / size;
+  if (!f->buf) {
+    f->buf = lua_shim_host_alloc(f->cap);
+    if (!f->buf) return write_through(f, p, want) / size;
   }
-  return written / size;
+  if (f->len + want > f->cap && flush_buffer(f) != 0) return 0;
+  memcpy(f->buf + f->len, p, want);
+  f->len += want;
+  if (f->mode == _IOLBF && memchr(p, '\n', want) && flush_buffer(f) != 0) return 0;
+  return n;
 }
 
 int lua_shim_getc(lua_shim_FILE *f) {
@@ -180,7 +239,7 @@ int lua_shim_fputs(const char *s, lua_shim_FILE *f) {
   return lua_shim_fwrite(s, 1, n, f) == n ? 0 : EOF;
 }
 
-int lua_shim_fflush(lua_shim_FILE *f) { (void)f; return 0; }
+int lua_shim_fflush(lua_shim_FILE *f) { return f->fd >= 0 ? 0 : flush_buffer(f); }
 int lua_shim_ferror(lua_shim_FILE *f) { return f->error; }
 int lua_shim_feof(lua_shim_FILE *f) { return f->eof; }
 void lua_shim_clearerr(lua_shim_FILE *f) { f->eof = f->error = 0; }
@@ -188,6 +247,7 @@ void lua_shim_clearerr(lua_shim_FILE *f) { f->eof = f->error = 0; }
 int lua_shim_fseek(lua_shim_FILE *f, long offset, int whence) {
   int err = 0;
   if (f->fd >= 0) return fail(9);
+  if (flush_buffer(f) != 0) return -1;
   if (whence == SEEK_CUR && f->pending != EOF) offset -= 1;
   f->pending = EOF;
   if (lua_shim_host_seek(f->stream, offset, whence, &err) < 0) return fail(err);
@@ -198,15 +258,23 @@ int lua_shim_fseek(lua_shim_FILE *f, long offset, int whence) {
 long lua_shim_ftell(lua_shim_FILE *f) {
   int err = 0;
   if (f->fd >= 0) return fail(9);
+  if (flush_buffer(f) != 0) return -1;
   long long at = lua_shim_host_seek(f->stream, 0, SEEK_CUR, &err);
   if (at < 0) return fail(err);
   return (long)(at - (f->pending != EOF));
 }
 
-/* Writes reach the file at once, so every buffering mode behaves as unbuffered. */
+/* The buffer is always this library's own (`buf` is ignored); the standard streams stay
+ * unbuffered. */
 int lua_shim_setvbuf(lua_shim_FILE *f, char *buf, int mode, size_t size) {
-  (void)f, (void)buf, (void)size;
-  return mode == _IOFBF || mode == _IOLBF || mode == _IONBF ? 0 : -1;
+  (void)buf;
+  if (mode != _IOFBF && mode != _IOLBF && mode != _IONBF) return -1;
+  if (f->fd >= 0) return 0;
+  if (flush_buffer(f) != 0) return -1;
+  drop_buffer(f);
+  f->mode = mode;
+  f->cap = size > 0 ? size : BUFSIZ;
+  return 0;
 }
 
 char *lua_shim_tmpnam(char *s) {
