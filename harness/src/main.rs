@@ -15,6 +15,7 @@ mod report;
 mod setup;
 mod shell;
 mod test;
+mod testes;
 mod traces;
 
 use std::process::ExitCode;
@@ -40,6 +41,11 @@ commands:
   check [--lua 5.4|5.5|all] [BACKEND..]
                      the regression gate: build, run each workload once, fail when a size or
                      memory figure exceeds reports/baseline.json by more than 1%
+
+  testes [--backend B|all]
+                     Lua 5.4's own test suite (../shared/lua-testes/5.4) through the JS API,
+                     each file in a fresh VM, trusted and untrusted (default backend talc;
+                     all: every backend, written to reports/testes.{md,json})
 
   traces             record each workload's allocation trace on wasm32 (target/traces/) and
                      check it replays natively with the same op count and peak
@@ -72,6 +78,7 @@ fn main() -> ExitCode {
         "demo" => setup::run().and_then(|()| demo::run(rest)),
         "report" => setup::run().and_then(|()| report::run(rest)),
         "traces" => setup::run().and_then(|()| traces::run()),
+        "testes" => setup::run().and_then(|()| testes::run(rest)),
         "bench-native" => bench_native::run(rest),
         "bench-wasm" => setup::run().and_then(|()| bench_wasm::run(rest)),
         "check" => setup::run().and_then(|()| report::check::run(rest)),

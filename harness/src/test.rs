@@ -46,6 +46,13 @@ pub fn run() -> Result<(), String> {
     step("Node: the JS API of every built module", || {
         shell::run("node", &["--expose-gc", "--test", "--test-reporter=spec", "harness/js/api.test.mjs"])
     })?;
+    step("Lua's test suite on talc through the JS API: every file passes (trusted)", || {
+        let dir = crate::testes::suite_dir()?;
+        let talc = built.iter().find(|b| b.backend == "talc" && b.lua == Lua::V54).ok_or("talc was not built")?;
+        let failed: Vec<String> = crate::testes::run_suite(talc, &dir, "trusted")?.into_iter().filter(|r| !r.passed).map(|r| r.file).collect();
+        crate::testes::run_suite(talc, &dir, "untrusted")?;
+        if failed.is_empty() { Ok(()) } else { Err(format!("failed: {}", failed.join(", "))) }
+    })?;
     traces::record_all()?;
     step("benches: every criterion bench once (smoke test, with the recorded traces)", || {
         shell::run("cargo", &["test", "--release", "-p", "benches", "--benches"])

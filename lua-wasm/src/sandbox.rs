@@ -156,9 +156,7 @@ unsafe extern "C-unwind" fn loadfile_text_only(L: *mut lua_State) -> c_int {
     unsafe {
         let count = lua_gettop(L).max(2);
         lua_settop(L, count);
-        lua_pushstring(L, c"t".as_ptr());
-        lua_copy(L, -1, 2);
-        lua_settop(L, count);
+        without_binary_mode(L, 2);
         lua_pushvalue(L, lua_upvalueindex(1));
         lua_insert(L, 1);
         lua_callk(L, count, LUA_MULTRET, 0, None);
@@ -217,6 +215,22 @@ unsafe extern "C-unwind" fn search_lua_text_only(L: *mut lua_State) -> c_int {
     }
 }
 
+/// Replaces the mode argument at `index` (absent: "bt") by the same mode without binary chunks:
+/// "t" stays "t", "bt" becomes "t", and "b" becomes "", which Lua refuses with its own message.
+///
+/// # Safety
+/// L is valid with at least `index` values and room for one more.
+unsafe fn without_binary_mode(L: *mut lua_State, index: c_int) {
+    // SAFETY: per the contract; luaL_optlstring raises a clear error for a non-string mode.
+    unsafe {
+        let mode = luaL_optlstring(L, index, c"bt".as_ptr(), core::ptr::null_mut());
+        let text = core::ffi::CStr::from_ptr(mode).to_bytes().contains(&b't');
+        lua_pushstring(L, if text { c"t".as_ptr() } else { c"".as_ptr() });
+        lua_copy(L, -1, index);
+        lua_settop(L, -2);
+    }
+}
+
 /// `load` for text chunks only, whatever mode it is given: Lua does not verify bytecode, and
 /// crafted bytecode (`load(string.char(27, 76, ...))`) can corrupt the VM. Upvalue 1: Lua's `load`.
 unsafe extern "C-unwind" fn load_text_only(L: *mut lua_State) -> c_int {
@@ -225,9 +239,7 @@ unsafe extern "C-unwind" fn load_text_only(L: *mut lua_State) -> c_int {
         // The mode is argument 3; argument 4 (env) must stay absent when it was not given.
         let count = lua_gettop(L).max(3);
         lua_settop(L, count);
-        lua_pushstring(L, c"t".as_ptr());
-        lua_copy(L, -1, 3);
-        lua_settop(L, count);
+        without_binary_mode(L, 3);
         lua_pushvalue(L, lua_upvalueindex(1));
         lua_insert(L, 1);
         lua_callk(L, count, LUA_MULTRET, 0, None);
