@@ -191,6 +191,64 @@ for (const backend of backends) {
     vm.free();
   });
 
+  test(`${backend}: vm.fs and Lua's io share one in-memory file system`, () => {
+    const vm = new LuaVm({ memoryLimit: 1 << 20 });
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => 255 - i);
+    vm.fs.writeFile("/data/in.bin", bytes);
+    vm.fs.writeFile("lib/pkg/mod.lua", "return { twice = function(x) return 2 * x end }");
+    assert.equal(vm.exec(`
+      local f = assert(io.open("/data/in.bin", "rb")) local data = f:read("a") f:close()
+      local g = assert(io.open("/data/out.bin", "wb")) g:write(data:reverse()) g:close()
+      package.path = "/lib/?.lua;" .. package.path
+      return #data, require("pkg.mod").twice(21), io.open("../../data/in.bin") ~= nil`), "256\t42\ttrue");
+    assert.deepEqual(vm.fs.readFile("/data/out.bin"), bytes.slice().reverse());
+    assert.deepEqual(vm.fs.readdir("/data"), ["in.bin", "out.bin"]);
+    assert.ok(vm.fs.exists("data/../data/in.bin"));
+    vm.fs.unlink("/data/in.bin");
+    assert.ok(!vm.fs.exists("/data/in.bin"));
+    assert.throws(() => vm.fs.readFile("/data/in.bin"), (e) => e.name === "LuaError" && e.kind === "io" && /No such file/.test(e.message));
+    assert.throws(() => vm.fs.writeFile("/big", new Uint8Array(2 << 20)), (e) => e.kind === "memory");
+    assert.equal(vm.exec(`
+      local f = assert(io.open("/big", "w")) local ok, msg local chunk = ("x"):rep(65536)
+      for i = 1, 64 do ok, msg = f:write(chunk) if not ok then break end end
+      f:close() os.remove("/big") return ok, msg`), "nil\tCannot allocate memory");
+    assert.equal(vm.exec("return 1 + 1"), "2");
+    assert.throws(() => vm.fs.writeFile("/x", 42), TypeError);
+    vm.free();
+  });
+
+  test(`${backend}: stdin, stdout/stderr (buffers and streams), env, os.exit`, () => {
+    const chunks = [];
+    const vm = new LuaVm({ stdin: "line one\n7\n", env: { PATH: "/usr/bin" }, stderr: (c) => chunks.push(c) });
+    assert.equal(vm.exec("io.stderr:write('oops\\n') warn('@on') warn('w') return io.read('l'), io.read('n'), io.read('l'), io.read('l'), os.getenv('PATH'), os.getenv('HOME')"), "line one\t7\t\tnil\t/usr/bin\tnil");
+    assert.deepEqual(chunks.join(""), "oops\nLua warning: w\n");
+    assert.equal(vm.takeErrorOutput(), "");
+    vm.exec("io.write('out') print('!')");
+    assert.equal(vm.takeOutput(), "out!\n");
+    assert.throws(() => vm.exec("pcall(os.exit, 4) print('not reached')"), (e) => e.name === "LuaExit" && e.code === 4 && e.kind === "exit");
+    assert.equal(vm.takeOutput(), "");
+    assert.equal(vm.exec("return io.popen == nil, (select(2, os.execute('ls')))"), "false\tos.execute is not available in the sandbox (no processes)");
+    vm.free();
+    const plain = new LuaVm();
+    plain.exec("io.stderr:write('to the buffer')");
+    assert.equal(plain.takeErrorOutput(), "to the buffer");
+    assert.throws(() => new LuaVm({ env: { A: 1 } }), TypeError);
+    assert.throws(() => new LuaVm({ stdout: "not a function" }), TypeError);
+    plain.free();
+  });
+
+  test(`${backend}: binary chunks only when trusted; debug.sethook in both modes`, () => {
+    const dump = "string.dump(function() return 'ran' end)";
+    const untrusted = new LuaVm({ instructionLimit: 100000 });
+    assert.match(untrusted.exec(`return select(2, load(${dump}))`), /attempt to load a binary chunk/);
+    assert.throws(() => untrusted.exec("debug.sethook(function() end, 'l') while true do end"), (e) => e.kind === "instructionLimit");
+    untrusted.free();
+    const trusted = new LuaVm({ trusted: true });
+    assert.equal(trusted.exec(`return load(${dump})()`), "ran");
+    assert.equal(trusted.exec("local n = 0 debug.sethook(function() n = n + 1 end, '', 10) for i = 1, 1000 do end debug.sethook() return n >= 100"), "true");
+    trusted.free();
+  });
+
   test(`${backend}: a trap makes the module say it is no longer usable`, () => {
     // A small JS stack (100 KB) makes deep C recursion inside wasm exhaust the engine's stack: a trap
     // that no Lua limit can prevent. The child process reports what the API threw.
