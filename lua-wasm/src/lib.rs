@@ -22,10 +22,13 @@
 //! (see `state.rs`) and comes back as a [`LuaError`]; an error returned by a Rust function is
 //! raised by a C trampoline after the Rust frames have returned (see `callback.rs`).
 //!
-//! The sandbox: `print` writes to the state's output buffer ([`Lua::take_output`]) and
-//! `os.exit` raises an error instead of ending the program. On wasm32 the libc shim also sends
-//! `io.write` to that buffer, has no files, processes or environment (those calls return
-//! `nil, message`), and its clock comes from the host.
+//! The sandbox, on every target: each state has its own world instead of the host's. Lua's
+//! `io`, `os.remove`/`rename`/`tmpname`, `loadfile`, `dofile` and `require` use an in-memory file
+//! system ([`Lua::fs`]) whose bytes count against the memory limit; standard output and error go
+//! to buffers ([`Lua::take_output`], [`Lua::take_error_output`]) or sinks ([`Lua::on_stdout`]);
+//! standard input and `os.getenv` see [`Options::stdin`] and [`Options::env`]; `os.exit` ends
+//! the call with [`ErrorKind::Exit`]; there are no processes. Binary chunks and `__gc`
+//! metamethods need [`Options::trusted`]; `debug.sethook` works beside the limits.
 
 mod allocator;
 mod async_call;

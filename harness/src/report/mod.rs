@@ -140,6 +140,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // Against the baseline as it was before this run (so --update-baseline shows what it accepts).
     let comparison = check::compare_with_baseline(&report.backends);
     step("write reports/ and README.md", || write(&report, update_baseline))?;
+    // Lua 5.4's own test suite on every Lua 5.4 module: reports/testes.{md,json}.
+    let lua54: Vec<Built> = built.iter().filter(|b| b.lua == Lua::V54).cloned().collect();
+    if !lua54.is_empty() {
+        crate::testes::report_all(&lua54, &crate::testes::suite_dir()?)?;
+    }
     println!("{}", markdown::headline(&report));
     match comparison {
         Ok(comparison) => println!("{}{}", comparison.markdown(), if update_baseline { "\n(accepted: reports/baseline.json is now this run)" } else { "" }),
