@@ -26,30 +26,46 @@ pub(crate) struct ScriptHook {
 const HOOK_TABLE: &core::ffi::CStr = c"_HOOKKEY";
 
 /// Replaces `debug.sethook` and `debug.gethook` with the same functions (as `ldblib.c` has them)
-/// that know about the limit hook. Runs under protection when the state opens, before any hook
-/// is set: Lua's own `sethook` is called once on a scratch thread to learn its dispatcher.
+/// that know about the limit hook. Runs under protection when the state opens.
 ///
 /// # Safety
-/// L is live, inside a protected call, with the debug library open and no hook set.
+/// L is live, inside a protected call, with the debug library open.
 pub(crate) unsafe fn open(L: *mut lua_State) {
     // SAFETY: per the contract; the names are NUL-terminated literals.
     unsafe {
         lua_getglobal(L, c"debug".as_ptr());
-        let scratch = lua_newthread(L);
-        lua_getfield(L, -2, c"sethook".as_ptr());
-        lua_pushvalue(L, -2);
-        lua_pushcclosure(L, do_nothing, 0);
-        lua_pushstring(L, c"l".as_ptr());
-        lua_callk(L, 3, 0, 0, None);
-        core_of(L).script_dispatch.set(lua_gethook(scratch));
-        lua_sethook(scratch, None, 0, 0);
-        lua_settop(L, -2);
-        lua_pushcclosure(L, sethook, 0);
+        lua_getfield(L, -1, c"sethook".as_ptr());
+        lua_pushcclosure(L, sethook, 1);
         lua_setfield(L, -2, c"sethook".as_ptr());
         lua_pushcclosure(L, gethook, 0);
         lua_setfield(L, -2, c"gethook".as_ptr());
         lua_settop(L, -2);
     }
+}
+
+/// Lua's hook dispatcher (`hookf` of ldblib.c, which is static): learnt on first use by letting
+/// Lua's own `sethook` (`upvalue`) set a hook on a scratch thread.
+///
+/// # Safety
+/// L is live, inside a C function whose upvalue `upvalue` is Lua's `debug.sethook`.
+unsafe fn dispatcher(L: *mut lua_State, upvalue: c_int) -> Option<lua_Hook> {
+    // SAFETY: per the contract, L is a thread of a state created by `Lua`.
+    let core = unsafe { core_of(L) };
+    if core.script_dispatch.get().is_none() {
+        // SAFETY: per the contract; everything pushed here is popped before returning.
+        unsafe {
+            let scratch = lua_newthread(L);
+            lua_pushvalue(L, lua_upvalueindex(upvalue));
+            lua_pushvalue(L, -2);
+            lua_pushcclosure(L, do_nothing, 0);
+            lua_pushstring(L, c"l".as_ptr());
+            lua_callk(L, 3, 0, 0, None);
+            core.script_dispatch.set(lua_gethook(scratch));
+            lua_sethook(scratch, None, 0, 0);
+            lua_settop(L, -2);
+        }
+    }
+    core.script_dispatch.get()
 }
 
 unsafe extern "C-unwind" fn do_nothing(_L: *mut lua_State) -> c_int {
@@ -67,13 +83,14 @@ unsafe fn target(L: *mut lua_State) -> (*mut lua_State, c_int) {
 }
 
 /// `debug.sethook([thread,] [hook, mask [, count]])`: `db_sethook` of ldblib.c, recording the
-/// script's hook, and under a limit setting the limit hook that carries it.
+/// script's hook, and under a limit setting the limit hook that carries it. Upvalue 1: Lua's
+/// `debug.sethook`.
 unsafe extern "C-unwind" fn sethook(L: *mut lua_State) -> c_int {
     // SAFETY: L is a thread of a state created by `Lua`, with sethook's arguments.
     unsafe {
         let core = core_of(L);
         let (thread, arg) = target(L);
-        let Some(dispatch) = core.script_dispatch.get() else {
+        let Some(dispatch) = dispatcher(L, 1) else {
             return luaL_error(L, c"debug.sethook is not available".as_ptr());
         };
         let (mask, count) = if lua_type(L, arg + 1) <= LUA_TNIL {
@@ -104,11 +121,12 @@ unsafe extern "C-unwind" fn sethook(L: *mut lua_State) -> c_int {
         lua_xmove(thread, L, 1);
         lua_pushvalue(L, arg + 1);
         lua_rawset(L, -3);
-        if mask == 0 {
-            core.script_hooks.borrow_mut().remove(&(thread as usize));
-        } else {
-            core.script_hooks.borrow_mut().insert(thread as usize, ScriptHook { dispatch, mask, count, left: count });
+        let mut hooks = core.script_hooks.borrow_mut();
+        hooks.retain(|(t, _)| *t != thread as usize);
+        if mask != 0 {
+            hooks.push((thread as usize, ScriptHook { dispatch, mask, count, left: count }));
         }
+        drop(hooks);
         if core.hooked.get() {
             let count = if core.limit_hit.get().is_some() { 1 } else { core.granularity() };
             core.set_hook(thread, count);
@@ -164,7 +182,7 @@ unsafe extern "C-unwind" fn gethook(L: *mut lua_State) -> c_int {
 impl Core {
     /// The script's hook on `L`, if it set one.
     pub(crate) fn script_hook(&self, L: *mut lua_State) -> Option<ScriptHook> {
-        self.script_hooks.borrow().get(&(L as usize)).copied()
+        self.script_hooks.borrow().iter().find(|(t, _)| *t == L as usize).map(|(_, hook)| *hook)
     }
 
     /// Passes one event of the limit hook on to the script's hook of `L`, if it asked for it.
@@ -183,7 +201,7 @@ impl Core {
                 }
                 let left = hook.left - spent;
                 let due = left <= 0;
-                if let Some(entry) = self.script_hooks.borrow_mut().get_mut(&(L as usize)) {
+                if let Some((_, entry)) = self.script_hooks.borrow_mut().iter_mut().find(|(t, _)| *t == L as usize) {
                     entry.left = if due { hook.count } else { left };
                 }
                 due

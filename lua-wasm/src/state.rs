@@ -59,7 +59,7 @@ pub(crate) struct Core {
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub started_ms: f64,
     /// Hooks scripts set with `debug.sethook`, by thread address (see `debug_hook.rs`).
-    pub script_hooks: RefCell<std::collections::HashMap<usize, crate::debug_hook::ScriptHook>>,
+    pub script_hooks: RefCell<Vec<(usize, crate::debug_hook::ScriptHook)>>,
     /// Lua's hook dispatcher (`hookf` of ldblib.c), learnt when the state opens.
     pub script_dispatch: Cell<Option<lua_Hook>>,
     /// Errors that Rust code raised into Lua as strings during the current top-level call, to
@@ -99,7 +99,7 @@ impl Core {
             sinks: [RefCell::new(None), RefCell::new(None)],
             files,
             started_ms: crate::limits::now_ms(),
-            script_hooks: RefCell::new(std::collections::HashMap::new()),
+            script_hooks: RefCell::new(Vec::new()),
             script_dispatch: Cell::new(None),
             raised: RefCell::new(Vec::new()),
             allocator,

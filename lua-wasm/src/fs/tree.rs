@@ -6,7 +6,6 @@
 use super::heap_bytes::HeapBytes;
 use lua_sys::host::FsError;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// A file's contents, shared by the tree and every stream open on it (an unlinked file lives
@@ -18,10 +17,12 @@ pub(crate) enum Node {
     File(FileNode),
 }
 
-/// Paths (normalised, without the root's `/`) to nodes; the root itself is implicit.
+/// Paths (normalised, without the root's `/`) to nodes, sorted by path; the root itself is
+/// implicit. A sorted vector rather than a map: a VM holds few files, and the module stays
+/// smaller without a B-tree's code.
 #[derive(Default)]
 pub(crate) struct Tree {
-    nodes: BTreeMap<String, Node>,
+    nodes: Vec<(String, Node)>,
 }
 
 /// `path` as the tree's key: components joined by `/`, no `.`, `..` resolved inside the root.
@@ -55,15 +56,38 @@ fn within(key: &str, dir: &str) -> bool {
 }
 
 impl Tree {
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.nodes.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    fn get(&self, key: &str) -> Option<&Node> {
+        self.find(key).ok().map(|at| &self.nodes[at].1)
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+
+    fn insert(&mut self, key: String, node: Node) {
+        match self.find(&key) {
+            Ok(at) => self.nodes[at].1 = node,
+            Err(at) => self.nodes.insert(at, (key, node)),
+        }
+    }
+
+    fn take(&mut self, key: &str) -> Option<Node> {
+        self.find(key).ok().map(|at| self.nodes.remove(at).1)
+    }
+
     fn is_directory(&self, key: &str) -> bool {
-        key.is_empty() || matches!(self.nodes.get(key), Some(Node::Directory))
+        key.is_empty() || matches!(self.get(key), Some(Node::Directory))
     }
 
     fn check_parent(&self, key: &str) -> Result<(), FsError> {
         let parent = parent(key);
         if self.is_directory(parent) {
             Ok(())
-        } else if self.nodes.contains_key(parent) {
+        } else if self.contains_key(parent) {
             Err(FsError::NotDirectory)
         } else {
             Err(FsError::NotFound)
@@ -71,12 +95,12 @@ impl Tree {
     }
 
     pub fn exists(&self, key: &str) -> bool {
-        key.is_empty() || self.nodes.contains_key(key)
+        key.is_empty() || self.contains_key(key)
     }
 
     /// The file at `key`.
     pub fn file(&self, key: &str) -> Result<FileNode, FsError> {
-        match self.nodes.get(key) {
+        match self.get(key) {
             Some(Node::File(file)) => Ok(file.clone()),
             Some(Node::Directory) => Err(FsError::IsDirectory),
             None if key.is_empty() => Err(FsError::IsDirectory),
@@ -99,7 +123,7 @@ impl Tree {
 
     /// Inserts a file made by `file_or_create`.
     pub fn insert_file(&mut self, key: &str, file: FileNode) {
-        self.nodes.insert(key.to_owned(), Node::File(file));
+        self.insert(key.to_owned(), Node::File(file));
     }
 
     /// Creates the directory `key` and any missing parents.
@@ -111,13 +135,11 @@ impl Tree {
         for part in key.split('/') {
             at += part.len();
             let prefix = &key[..at];
-            match self.nodes.get(prefix) {
+            match self.get(prefix) {
                 Some(Node::Directory) => {}
                 Some(Node::File(_)) if prefix == key => return Err(FsError::Exists),
                 Some(Node::File(_)) => return Err(FsError::NotDirectory),
-                None => {
-                    self.nodes.insert(prefix.to_owned(), Node::Directory);
-                }
+                None => self.insert(prefix.to_owned(), Node::Directory),
             }
             at += 1;
         }
@@ -127,12 +149,12 @@ impl Tree {
     /// Names in the directory `key`, sorted.
     pub fn read_dir(&self, key: &str) -> Result<Vec<String>, FsError> {
         if !self.is_directory(key) {
-            return Err(if self.nodes.contains_key(key) { FsError::NotDirectory } else { FsError::NotFound });
+            return Err(if self.contains_key(key) { FsError::NotDirectory } else { FsError::NotFound });
         }
         let prefix = if key.is_empty() { String::new() } else { format!("{key}/") };
-        Ok(self
-            .nodes
-            .range(prefix.clone()..)
+        let start = self.nodes.partition_point(|(k, _)| k.as_str() < prefix.as_str());
+        Ok(self.nodes[start..]
+            .iter()
             .take_while(|(k, _)| k.starts_with(&prefix))
             .map(|(k, _)| &k[prefix.len()..])
             .filter(|rest| !rest.is_empty() && !rest.contains('/'))
@@ -142,12 +164,12 @@ impl Tree {
 
     /// Removes a file or an empty directory.
     pub fn remove(&mut self, key: &str) -> Result<(), FsError> {
-        match self.nodes.get(key) {
+        match self.get(key) {
             None if key.is_empty() => Err(FsError::NotPermitted),
             None => self.check_parent(key).and(Err(FsError::NotFound)),
             Some(Node::Directory) if !self.read_dir(key)?.is_empty() => Err(FsError::NotEmpty),
             Some(_) => {
-                self.nodes.remove(key);
+                self.take(key);
                 Ok(())
             }
         }
@@ -158,7 +180,7 @@ impl Tree {
         if from.is_empty() || to.is_empty() {
             return Err(FsError::NotPermitted);
         }
-        if !self.nodes.contains_key(from) {
+        if !self.contains_key(from) {
             return self.check_parent(from).and(Err(FsError::NotFound));
         }
         self.check_parent(to)?;
@@ -169,16 +191,16 @@ impl Tree {
         if moving_directory && within(to, from) {
             return Err(FsError::Invalid);
         }
-        match self.nodes.get(to) {
+        match self.get(to) {
             Some(Node::Directory) if !moving_directory => return Err(FsError::IsDirectory),
             Some(Node::Directory) if !self.read_dir(to)?.is_empty() => return Err(FsError::NotEmpty),
             Some(Node::File(_)) if moving_directory => return Err(FsError::NotDirectory),
             _ => {}
         }
-        let moved: Vec<String> = self.nodes.keys().filter(|k| within(k, from)).cloned().collect();
+        let moved: Vec<String> = self.nodes.iter().map(|(k, _)| k).filter(|k| within(k, from)).cloned().collect();
         for key in moved {
-            let node = self.nodes.remove(&key).expect("listed just above");
-            self.nodes.insert(format!("{to}{}", &key[from.len()..]), node);
+            let node = self.take(&key).expect("listed just above");
+            self.insert(format!("{to}{}", &key[from.len()..]), node);
         }
         Ok(())
     }
