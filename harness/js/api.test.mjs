@@ -62,7 +62,7 @@ for (const backend of backends) {
     assert.equal(vm.exec("return require('m').answer"), "42");
     const stats = vm.memoryStats();
     assert.equal(stats.backend, allocator);
-    for (const key of ["liveBytes", "peakBytes", "allocations", "reallocations", "frees", "failedAllocations", "limitBytes", "heapBytes", "growCount"]) {
+    for (const key of ["liveBytes", "peakBytes", "allocations", "reallocations", "frees", "failedAllocations", "limitBytes", "heapBytes", "peakHeapBytes", "growCount"]) {
       assert.equal(typeof stats[key], "number", key);
     }
     assert.ok(stats.peakBytes >= stats.liveBytes && stats.liveBytes > 0);

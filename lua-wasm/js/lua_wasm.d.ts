@@ -57,7 +57,10 @@ export interface MemoryStats {
   frees: number;
   failedAllocations: number;
   limitBytes: number;
+  /** Linear memory this VM's backend holds now. */
   heapBytes: number;
+  /** The most linear memory this VM's backend has held. */
+  peakHeapBytes: number;
   growCount: number;
 }
 

@@ -122,7 +122,7 @@ class LuaVm {
     return guarded(() => this.#vm().takeErrorOutputBytes());
   }
 
-  /** { backend, liveBytes, peakBytes, allocations, reallocations, frees, failedAllocations, limitBytes, heapBytes, growCount } */
+  /** { backend, liveBytes, peakBytes, allocations, reallocations, frees, failedAllocations, limitBytes, heapBytes, peakHeapBytes, growCount } */
   memoryStats() {
     return guarded(() => this.#vm().memoryStats());
   }

@@ -324,7 +324,7 @@ pub fn document(r: &Report) -> String {
          - Cold start: n={} fresh Node processes per module (`harness/js/cold_start.mjs`); with the module bytes and the JS glue already loaded, the clock covers compile + instantiate + new VM + `exec(\"return 1+1\")`. wasmoon: the same, its own read of `glue.wasm` served from memory.\n\
          - VM init: n={} VM creations (newstate + openlibs) per runner on a loaded module, in 10 interleaved batches.\n\
          - Workloads: `benches/lua/*.lua`; only the exec is timed, each run on a fresh VM (wasmoon: a fresh engine and `doString`); one untimed pass first (memory figures, checksums, warm-up).\n\
-         - Memory: `memoryStats()` of the VM that ran the workload: `peakBytes`, `heapBytes` (linear memory its backend took), `growCount`.\n\
+         - Memory: `memoryStats()` of the VM that ran the workload: `peakBytes`, `peakHeapBytes` (the most linear memory its backend held; memory efficiency is `peakBytes / peakHeapBytes`), `growCount`.\n\
          - Lua versions: each backend on Lua 5.4 and on 5.5 (`target/lua-wasm/<backend>-lua55/`); native Lua 5.4 runs in the harness process, native 5.5 in `native_measure` (benches crate), both on the system allocator.\n\
          - Targets: VM init median < 5 ms; `.wasm` (raw) < 1.5 MB (1,500,000 bytes).\n\
          - `cargo harness check` fails when a size or memory figure exceeds `reports/baseline.json` by more than {}%.",

@@ -35,7 +35,9 @@ pub struct Sessions {
 pub struct Memory {
     pub live_bytes: u64,
     pub peak_bytes: u64,
-    pub heap_bytes: u64,
+    /// The most linear memory the backend held (`peakHeapBytes`; backends that give memory back
+    /// hold less at the end).
+    pub peak_heap_bytes: u64,
     pub grow_count: u64,
 }
 

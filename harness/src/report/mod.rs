@@ -183,9 +183,10 @@ fn deterministic(b: &Built, runs: &BTreeMap<(String, String), Run>, workloads: &
                 checksum: r.result.clone(),
                 time: None,
                 peak_live_bytes: after.peak_bytes,
-                grown_bytes: after.heap_bytes,
+                grown_bytes: after.peak_heap_bytes,
                 grow_count: after.grow_count,
-                efficiency: if after.heap_bytes == 0 { 0.0 } else { after.peak_bytes as f64 / after.heap_bytes as f64 },
+                // Over the most linear memory the backend held, not what it holds at the end.
+                efficiency: if after.peak_heap_bytes == 0 { 0.0 } else { after.peak_bytes as f64 / after.peak_heap_bytes as f64 },
             })
         })
         .collect::<Result<_, String>>()?;

@@ -83,7 +83,8 @@ pub struct WorkloadFigures {
     pub checksum: String,
     pub time: Option<Timing>,
     pub peak_live_bytes: u64,
-    /// Linear memory this VM's backend took (`heapBytes`), and in how many `memory.grow` calls.
+    /// The most linear memory this VM's backend held (`peakHeapBytes`), and in how many
+    /// `memory.grow` calls it took it.
     pub grown_bytes: u64,
     pub grow_count: u64,
     /// peak live / grown.

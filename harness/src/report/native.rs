@@ -18,7 +18,7 @@ pub fn init_time() -> Result<f64, String> {
 /// pages of its own, so only live and peak bytes are known.
 pub fn run(name: &str, source: &str) -> Result<Run, String> {
     let run = benches::native::run(name, source)?;
-    let memory = |s: lua_wasm::AllocStats| Memory { live_bytes: s.live_bytes as u64, peak_bytes: s.peak_bytes as u64, heap_bytes: 0, grow_count: 0 };
+    let memory = |s: lua_wasm::AllocStats| Memory { live_bytes: s.live_bytes as u64, peak_bytes: s.peak_bytes as u64, peak_heap_bytes: 0, grow_count: 0 };
     Ok(Run { ms: run.ms, result: run.result, init: Some(memory(run.init)), after: Some(memory(run.after)) })
 }
 

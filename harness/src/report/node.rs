@@ -74,7 +74,7 @@ impl Session {
             v.is_object().then(|| Memory {
                 live_bytes: v["liveBytes"].as_u64().unwrap_or(0),
                 peak_bytes: v["peakBytes"].as_u64().unwrap_or(0),
-                heap_bytes: v["heapBytes"].as_u64().unwrap_or(0),
+                peak_heap_bytes: v["peakHeapBytes"].as_u64().or_else(|| v["heapBytes"].as_u64()).unwrap_or(0),
                 grow_count: v["growCount"].as_u64().unwrap_or(0),
             })
         };

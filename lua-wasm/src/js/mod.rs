@@ -164,7 +164,7 @@ impl LuaVm {
     }
 
     /// `{ backend, liveBytes, peakBytes, allocations, reallocations, frees, failedAllocations,
-    /// limitBytes, heapBytes, growCount }`.
+    /// limitBytes, heapBytes, peakHeapBytes, growCount }`.
     #[wasm_bindgen(js_name = memoryStats)]
     pub fn memory_stats(&self) -> std::result::Result<Object, JsValue> {
         let stats = self.inner.lua.memory_stats();
@@ -179,6 +179,7 @@ impl LuaVm {
         set("failedAllocations", (stats.alloc.failed as f64).into())?;
         set("limitBytes", (stats.limit_bytes as f64).into())?;
         set("heapBytes", (stats.footprint.heap_bytes as f64).into())?;
+        set("peakHeapBytes", (stats.footprint.peak_heap_bytes as f64).into())?;
         set("growCount", (stats.footprint.grow_count as f64).into())?;
         Ok(object)
     }
