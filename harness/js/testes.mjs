@@ -23,21 +23,50 @@ const sources = luaFiles.map((f) => [f, readFileSync(join(dir, f))]);
 // A file that never ends must not stop the run: a generous limit per file.
 const TIME_LIMIT_MS = 300_000;
 
-const results = [];
-for (const file of tests) {
-  const vm = new LuaVm({ trusted: mode === "trusted", env: { PATH: "/usr/bin" }, timeLimit: TIME_LIMIT_MS });
+// For a file that fails untrusted: the first thing the sandbox refused it (a binary chunk, a
+// `__gc` metamethod), found by running it again with those functions watched. A file may catch
+// the refusal and fail later, at a line that does not say why.
+const WATCH_REFUSALS = `
+  local refused = {}
+  __refusals = refused
+  local function note(what, message)
+    if type(message) == "string" and (message:find("binary chunk") or message:find("__gc")) then
+      refused[#refused + 1] = what .. ": " .. message
+    end
+  end
+  for _, name in ipairs({ "load", "loadfile", "dofile", "setmetatable" }) do
+    local original = _G[name]
+    _G[name] = function(...)
+      local results = table.pack(pcall(original, ...))
+      if not results[1] then note(name, results[2]) error(results[2], 0) end
+      if results[2] == nil then note(name, results[3]) end
+      return table.unpack(results, 2, results.n)
+    end
+  end`;
+
+function runFile(file, trusted, watch) {
+  const vm = new LuaVm({ trusted, env: { PATH: "/usr/bin" }, timeLimit: TIME_LIMIT_MS });
   for (const [name, bytes] of sources) vm.fs.writeFile(name, bytes);
-  const started = performance.now();
   let error = null;
   try {
+    if (watch) vm.exec(WATCH_REFUSALS);
     vm.exec(`_port = true _soft = true _nomsg = true return dofile(${JSON.stringify(file)})`);
   } catch (e) {
     error = e && e.name ? `${e.name}${e.kind ? ` (${e.kind})` : ""}: ${e.message}` : String(e);
   }
-  const seconds = (performance.now() - started) / 1000;
+  const refused = watch ? vm.run("return __refusals[1]") : undefined;
   vm.free();
-  results.push({ file, passed: !error, seconds, error });
-  console.log(`${error ? "FAIL" : "ok  "} ${file.padEnd(16)} ${seconds.toFixed(2).padStart(7)} s${error ? `  ${error.split("\n")[0]}` : ""}`);
+  return { error, refused };
+}
+
+const results = [];
+for (const file of tests) {
+  const started = performance.now();
+  const { error } = runFile(file, mode === "trusted", false);
+  const seconds = (performance.now() - started) / 1000;
+  const refused = error && mode === "untrusted" ? runFile(file, false, true).refused ?? null : null;
+  results.push({ file, passed: !error, seconds, error, refused });
+  console.log(`${error ? "FAIL" : "ok  "} ${file.padEnd(16)} ${seconds.toFixed(2).padStart(7)} s${error ? `  ${error.split("\n")[0]}` : ""}${refused ? `  [refused: ${refused}]` : ""}`);
 }
 const passed = results.filter((r) => r.passed).length;
 console.log(`${passed} passed, ${results.length - passed} failed (${mode})`);

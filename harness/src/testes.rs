@@ -59,6 +59,8 @@ pub struct FileResult {
     pub passed: bool,
     pub seconds: f64,
     pub error: Option<String>,
+    /// For an untrusted failure: the first binary chunk or `__gc` metamethod the sandbox refused.
+    pub refused: Option<String>,
 }
 
 /// Runs the suite on one built module in one mode, printing a line per file.
@@ -83,6 +85,7 @@ pub fn run_suite(built: &Built, dir: &std::path::Path, mode: &str) -> Result<Vec
                 passed: r["passed"].as_bool().unwrap_or(false),
                 seconds: r["seconds"].as_f64().unwrap_or(0.0),
                 error: r["error"].as_str().map(str::to_owned),
+                refused: r["refused"].as_str().map(str::to_owned),
             })
             .collect())
     })
@@ -108,21 +111,26 @@ pub fn report_all(built: &[Built], dir: &std::path::Path) -> Result<(), String> 
             let passed = results.iter().filter(|r| r.passed).count();
             counts.push(format!("{passed}/{}", results.len()));
             for r in results.iter().filter(|r| !r.passed) {
-                let message = r.error.as_deref().unwrap_or("").lines().next().unwrap_or("").replace('|', "\\|");
-                failures.push_str(&format!("| {} | {mode} | {} | {message} |\n", b.name(), r.file));
+                let cell = |text: Option<&str>| text.unwrap_or("").lines().next().unwrap_or("").replace('|', "\\|");
+                let (message, refused) = (cell(r.error.as_deref()), cell(r.refused.as_deref()));
+                failures.push_str(&format!("| {} | {mode} | {} | {message} | {refused} |\n", b.name(), r.file));
             }
             json.push(serde_json::json!({
                 "backend": b.name(),
                 "mode": mode,
                 "passed": passed,
                 "total": results.len(),
-                "files": results.iter().map(|r| serde_json::json!({"file": r.file, "passed": r.passed, "seconds": r.seconds, "error": r.error})).collect::<Vec<_>>(),
+                "files": results.iter().map(|r| serde_json::json!({"file": r.file, "passed": r.passed, "seconds": r.seconds, "error": r.error, "refused": r.refused})).collect::<Vec<_>>(),
             }));
         }
         md.push_str(&format!("| {} | {} | {} |\n", b.name(), counts[0], counts[1]));
     }
     if !failures.is_empty() {
-        md.push_str("\nEvery failure, with its message:\n\n| backend | mode | file | message |\n|---|---|---|---|\n");
+        md.push_str(
+            "\nEvery failure, with its message and, untrusted, the first thing the sandbox refused the file (found by \
+             running it again with `load`, `loadfile`, `dofile` and `setmetatable` watched; a file may catch the refusal \
+             and fail later, at a line that does not say why):\n\n| backend | mode | file | message | first refusal |\n|---|---|---|---|---|\n",
+        );
         md.push_str(&failures);
     }
     let provenance = crate::report::provenance::collect();
