@@ -37,20 +37,22 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Where the suite is; an error that says where it was expected when it is missing.
+/// Where the suite is: `LUA_TESTES_DIR`, else `../shared/lua-testes/5.4` beside the workspace
+/// (or under /work, where this project's machines keep it); an error that says where it was
+/// looked for when it is missing.
 pub fn suite_dir() -> Result<PathBuf, String> {
-    let dir = std::env::var_os("LUA_TESTES_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("../shared/lua-testes/5.4"));
-    if dir.join("all.lua").is_file() {
-        Ok(dir)
-    } else {
-        Err(format!(
-            "Lua's test suite is not at {} (expected the testes/ folder of Lua 5.4 there, with all.lua; \
-             set LUA_TESTES_DIR to use another folder)",
-            dir.display()
-        ))
-    }
+    let candidates: Vec<PathBuf> = match std::env::var_os("LUA_TESTES_DIR") {
+        Some(dir) => vec![PathBuf::from(dir)],
+        None => vec![workspace_root().join("../shared/lua-testes/5.4"), PathBuf::from("/work/shared/lua-testes/5.4")],
+    };
+    candidates.iter().find(|dir| dir.join("all.lua").is_file()).cloned().ok_or_else(|| {
+        let tried: Vec<String> = candidates.iter().map(|d| d.display().to_string()).collect();
+        format!(
+            "Lua's test suite (the testes/ folder of Lua 5.4, with all.lua) is not at {}; \
+             put it there or set LUA_TESTES_DIR",
+            tried.join(" nor at ")
+        )
+    })
 }
 
 /// One file's outcome.
