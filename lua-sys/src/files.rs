@@ -59,8 +59,12 @@ unsafe extern "C" fn lua_shim_host_open(path: *const c_char, mode: *const c_char
 /// stream `fd`); `buf` is valid for `n` bytes.
 #[unsafe(no_mangle)]
 unsafe extern "C" fn lua_shim_host_read(stream: *mut c_void, fd: c_int, buf: *mut c_char, n: usize, err: *mut c_int) -> usize {
-    // SAFETY: per the contract.
-    let buf = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), n) };
+    // SAFETY: per the contract. The buffer may be uninitialised (a luaL_Buffer): it is zeroed
+    // before a slice is made of it.
+    let buf = unsafe {
+        ptr::write_bytes(buf.cast::<u8>(), 0, n);
+        core::slice::from_raw_parts_mut(buf.cast::<u8>(), n)
+    };
     let result = if stream.is_null() {
         match fd {
             0 => with_fs(|fs| Ok(fs.read_stdin(buf))).or(Ok(0)),

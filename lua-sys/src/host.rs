@@ -37,6 +37,7 @@ pub enum FsError {
     BadFile = 8,
     NotSeekable = 9,
     NotPermitted = 10,
+    NameTooLong = 11,
 }
 
 /// How `fopen` opens a file (C's `r`, `w`, `a`, with or without `+`; `b` changes nothing).
@@ -101,6 +102,21 @@ pub trait FileSystem {
     /// The value of an environment variable: a NUL-terminated string that stays valid until
     /// the environment changes, or null.
     fn getenv(&self, name: &[u8]) -> *const c_char;
+}
+
+unsafe extern "C" {
+    /// In shim/files/files.c.
+    fn lua_shim_reset_stdin() -> core::ffi::c_int;
+}
+
+/// Clears what C's stdin holds for the state that ran (end of file, a byte pushed back by
+/// `ungetc`): the standard FILEs are per thread, so an embedder that switches between states
+/// calls this when the running state changes. Returns whether a byte was pushed back: it is
+/// always the last byte that state read (Lua pushes back only what it just read), so that
+/// state's [`FileSystem::read_stdin`] must give it again.
+pub fn reset_standard_input() -> bool {
+    // SAFETY: the C function only touches the calling thread's stdin FILE.
+    unsafe { lua_shim_reset_stdin() != 0 }
 }
 
 /// Finds the file system of the state that is running, if any.

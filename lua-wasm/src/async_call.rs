@@ -108,6 +108,7 @@ impl AsyncCall {
             thread = unsafe { lua_newthread(L) };
             1
         })?;
+        core.forget_script_hook(thread);
         let reference = core.anchor_top(L)?;
         core.push_ref(L, function)?;
         // SAFETY: L is live with the function on top; the new thread is empty and suspended

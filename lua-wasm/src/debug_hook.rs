@@ -34,9 +34,7 @@ pub(crate) unsafe fn open(L: *mut lua_State) {
     // SAFETY: per the contract; the names are NUL-terminated literals.
     unsafe {
         lua_getglobal(L, c"debug".as_ptr());
-        lua_getfield(L, -1, c"sethook".as_ptr());
-        lua_pushcclosure(L, sethook, 1);
-        lua_setfield(L, -2, c"sethook".as_ptr());
+        crate::sandbox::wrap_field(L, -1, c"sethook", &core_of(L).originals.sethook, sethook);
         lua_pushcclosure(L, gethook, 0);
         lua_setfield(L, -2, c"gethook".as_ptr());
         lua_settop(L, -2);
@@ -44,18 +42,18 @@ pub(crate) unsafe fn open(L: *mut lua_State) {
 }
 
 /// Lua's hook dispatcher (`hookf` of ldblib.c, which is static): learnt on first use by letting
-/// Lua's own `sethook` (`upvalue`) set a hook on a scratch thread.
+/// Lua's own `sethook` set a hook on a scratch thread.
 ///
 /// # Safety
-/// L is live, inside a C function whose upvalue `upvalue` is Lua's `debug.sethook`.
-unsafe fn dispatcher(L: *mut lua_State, upvalue: c_int) -> Option<lua_Hook> {
+/// L is live, inside a C function.
+unsafe fn dispatcher(L: *mut lua_State) -> Option<lua_Hook> {
     // SAFETY: per the contract, L is a thread of a state created by `Lua`.
     let core = unsafe { core_of(L) };
-    if core.script_dispatch.get().is_none() {
+    if let (None, Some(original)) = (core.script_dispatch.get(), core.originals.sethook.get()) {
         // SAFETY: per the contract; everything pushed here is popped before returning.
         unsafe {
             let scratch = lua_newthread(L);
-            lua_pushvalue(L, lua_upvalueindex(upvalue));
+            lua_pushcclosure(L, original, 0);
             lua_pushvalue(L, -2);
             lua_pushcclosure(L, do_nothing, 0);
             lua_pushstring(L, c"l".as_ptr());
@@ -66,6 +64,13 @@ unsafe fn dispatcher(L: *mut lua_State, upvalue: c_int) -> Option<lua_Hook> {
         }
     }
     core.script_dispatch.get()
+}
+
+/// The registry key of the hook coroutine (its address is unique).
+static HOOK_THREAD_KEY: u8 = 0;
+
+fn hook_thread_key() -> *const core::ffi::c_void {
+    &HOOK_THREAD_KEY as *const u8 as *const core::ffi::c_void
 }
 
 unsafe extern "C-unwind" fn do_nothing(_L: *mut lua_State) -> c_int {
@@ -83,14 +88,15 @@ unsafe fn target(L: *mut lua_State) -> (*mut lua_State, c_int) {
 }
 
 /// `debug.sethook([thread,] [hook, mask [, count]])`: `db_sethook` of ldblib.c, recording the
-/// script's hook, and under a limit setting the limit hook that carries it. Upvalue 1: Lua's
-/// `debug.sethook`.
+/// script's hook, and under a limit setting the limit hook that carries it. Setting a hook
+/// restarts the thread's instruction count, so under an instruction limit each call is charged
+/// a whole count period.
 unsafe extern "C-unwind" fn sethook(L: *mut lua_State) -> c_int {
     // SAFETY: L is a thread of a state created by `Lua`, with sethook's arguments.
     unsafe {
         let core = core_of(L);
         let (thread, arg) = target(L);
-        let Some(dispatch) = dispatcher(L, 1) else {
+        let Some(dispatch) = dispatcher(L) else {
             return luaL_error(L, c"debug.sethook is not available".as_ptr());
         };
         let (mask, count) = if lua_type(L, arg + 1) <= LUA_TNIL {
@@ -128,6 +134,13 @@ unsafe extern "C-unwind" fn sethook(L: *mut lua_State) -> c_int {
         }
         drop(hooks);
         if core.hooked.get() {
+            if core.instruction_limit.get() > 0 && core.limit_hit.get().is_none() {
+                core.budget.set(core.budget.get() - i64::from(core.granularity()));
+                if core.budget.get() <= 0 {
+                    core.stop_every_thread(crate::ErrorKind::InstructionLimit);
+                    return luaL_error(L, c"instruction limit of %I exceeded".as_ptr(), lua_Integer::from(core.instruction_limit.get()));
+                }
+            }
             let count = if core.limit_hit.get().is_some() { 1 } else { core.granularity() };
             core.set_hook(thread, count);
         } else {
@@ -211,9 +224,104 @@ impl Core {
             LUA_HOOKLINE => hook.mask & LUA_MASKLINE != 0,
             _ => false,
         };
-        if wanted {
+        if !wanted {
+        } else if self.trusted {
             // SAFETY: Lua's dispatcher, called as Lua calls a hook.
             unsafe { (hook.dispatch)(L, ar) };
+        } else {
+            // SAFETY: as the hook's own arguments.
+            unsafe { self.run_bounded(L, ar) };
+        }
+    }
+
+    /// Forgets the script hook recorded at the address of a new thread (a collected thread's).
+    pub(crate) fn forget_script_hook(&self, thread: *mut lua_State) {
+        self.script_hooks.borrow_mut().retain(|(t, _)| *t != thread as usize);
+    }
+
+    /// Calls the script's hook function of `L` for this event on the state's hook coroutine,
+    /// where the limit hook counts its instructions: Lua runs a hook with hooks off on its own
+    /// thread, so called there (as trusted states do) it would run outside every limit. The one
+    /// difference a script sees: inside its hook, `debug.getinfo(2)` is not the hooked function
+    /// (pass the thread: the hook's first upvalue-free way is `debug.getinfo(co, 1)`).
+    ///
+    /// # Safety
+    /// Called from the limit hook with its `L` and `ar`.
+    unsafe fn run_bounded(&self, L: *mut lua_State, ar: *mut lua_Debug) {
+        const EVENTS: [&core::ffi::CStr; 5] = [c"call", c"return", c"line", c"count", c"tail call"];
+        // SAFETY: L is live inside its hook; Lua passes a valid `ar`; every value pushed on L is
+        // popped or moved before returning or raising.
+        unsafe {
+            let (event, line) = ((*ar).event, (*ar).currentline);
+            if lua_checkstack(L, 4) == 0 {
+                return;
+            }
+            lua_getfield(L, LUA_REGISTRYINDEX, HOOK_TABLE.as_ptr());
+            if lua_type(L, -1) != LUA_TTABLE {
+                lua_settop(L, -2);
+                return;
+            }
+            lua_pushthread(L);
+            if lua_rawget(L, -2) != LUA_TFUNCTION {
+                lua_settop(L, -3);
+                return;
+            }
+            let co = self.hook_thread(L);
+            lua_xmove(L, co, 1);
+            lua_settop(L, -2);
+            lua_pushstring(co, EVENTS.get(event as usize).copied().unwrap_or(c"?").as_ptr());
+            if line >= 0 {
+                lua_pushinteger(co, lua_Integer::from(line));
+            } else {
+                lua_pushnil(co);
+            }
+            let mut results = 0;
+            match lua_resume(co, L, 2, &mut results) {
+                LUA_OK => lua_settop(co, 0),
+                LUA_YIELD => {
+                    self.drop_hook_thread(L);
+                    luaL_error(L, c"attempt to yield from a hook".as_ptr());
+                }
+                _ => {
+                    lua_xmove(co, L, 1);
+                    self.drop_hook_thread(L);
+                    lua_error(L);
+                }
+            }
+        }
+    }
+
+    /// The state's hook coroutine (made on first use, and again after one ended in an error).
+    ///
+    /// # Safety
+    /// L is live with room for three values.
+    unsafe fn hook_thread(&self, L: *mut lua_State) -> *mut lua_State {
+        // SAFETY: per the contract; the thread is kept in the registry and recorded with the
+        // coroutines so that the limits reach it.
+        unsafe {
+            if lua_rawgetp(L, LUA_REGISTRYINDEX, hook_thread_key()) == LUA_TTHREAD {
+                let co = lua_tothread(L, -1);
+                lua_settop(L, -2);
+                return co;
+            }
+            lua_settop(L, -2);
+            let co = lua_newthread(L);
+            self.forget_script_hook(co);
+            crate::limits::record_thread(L);
+            lua_rawsetp(L, LUA_REGISTRYINDEX, hook_thread_key());
+            co
+        }
+    }
+
+    /// Drops the hook coroutine (it ended in an error or a yield and cannot run again).
+    ///
+    /// # Safety
+    /// L is live with room for one value.
+    unsafe fn drop_hook_thread(&self, L: *mut lua_State) {
+        // SAFETY: per the contract.
+        unsafe {
+            lua_pushnil(L);
+            lua_rawsetp(L, LUA_REGISTRYINDEX, hook_thread_key());
         }
     }
 }

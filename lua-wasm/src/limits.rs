@@ -72,6 +72,16 @@ impl Core {
         self.for_every_thread(|thread| self.set_hook(thread, 1));
     }
 
+    /// The error of a call that a limit or `os.exit` ended (as the hook raises it).
+    pub(crate) fn stop_error(&self, kind: ErrorKind) -> crate::LuaError {
+        let message = match kind {
+            ErrorKind::TimeLimit => format!("time limit of {} ms exceeded", self.time_limit_ms.get()),
+            ErrorKind::Exit { code } => format!("os.exit({code})"),
+            _ => format!("instruction limit of {} exceeded", self.instruction_limit.get()),
+        };
+        crate::LuaError::new(kind, message)
+    }
+
     /// Calls `apply` with the main thread and every recorded coroutine.
     fn for_every_thread(&self, mut apply: impl FnMut(*mut lua_State)) {
         let L = self.main_thread();
@@ -79,7 +89,10 @@ impl Core {
         // SAFETY: L is live; walking the table with lua_next allocates nothing and raises
         // nothing (its keys come from lua_next itself, and no Lua code runs meanwhile).
         unsafe {
-            if lua_checkstack(L, 3) == 0 || lua_rawgetp(L, LUA_REGISTRYINDEX, threads_key()) != LUA_TTABLE {
+            if lua_checkstack(L, 3) == 0 {
+                return;
+            }
+            if lua_rawgetp(L, LUA_REGISTRYINDEX, threads_key()) != LUA_TTABLE {
                 lua_settop(L, -2);
                 return;
             }
@@ -149,37 +162,64 @@ pub(crate) unsafe fn open(L: *mut lua_State) {
         lua_setmetatable(L, -2);
         lua_rawsetp(L, LUA_REGISTRYINDEX, threads_key());
         lua_getglobal(L, c"coroutine".as_ptr());
-        for name in [c"create", c"wrap"] {
-            lua_getfield(L, -1, name.as_ptr());
-            lua_pushcclosure(L, record_coroutine, 1);
-            lua_setfield(L, -2, name.as_ptr());
-        }
+        let originals = &core_of(L).originals;
+        crate::sandbox::wrap_field(L, -1, c"create", &originals.coroutine_create, create_recorded);
+        crate::sandbox::wrap_field(L, -1, c"wrap", &originals.coroutine_wrap, wrap_recorded);
         lua_settop(L, -2);
     }
 }
 
-/// `coroutine.create`/`coroutine.wrap`, recording the new coroutine in the weak table (for
-/// `wrap`, the coroutine is the returned function's first upvalue). Upvalue 1: the original.
-unsafe extern "C-unwind" fn record_coroutine(L: *mut lua_State) -> c_int {
-    // SAFETY: L is valid with the function's arguments; the original is upvalue 1.
+/// `coroutine.create`, recording the new coroutine in the weak table.
+unsafe extern "C-unwind" fn create_recorded(L: *mut lua_State) -> c_int {
+    // SAFETY: L is a thread of a state created by `Lua`, with create's arguments.
+    unsafe { record_coroutine(L, core_of(L).originals.coroutine_create.get()) }
+}
+
+/// `coroutine.wrap`, recording the new coroutine (the returned function's first upvalue).
+unsafe extern "C-unwind" fn wrap_recorded(L: *mut lua_State) -> c_int {
+    // SAFETY: as create_recorded.
+    unsafe { record_coroutine(L, core_of(L).originals.coroutine_wrap.get()) }
+}
+
+/// Calls `original` (which leaves one result: a thread, or a function whose first upvalue is
+/// one) and records that thread. A thread at the address of a collected one starts with no
+/// script hook.
+///
+/// # Safety
+/// L is a thread of a state created by `Lua`, with the arguments of `original`.
+unsafe fn record_coroutine(L: *mut lua_State, original: Option<lua_CFunction>) -> c_int {
+    // SAFETY: per the contract.
     unsafe {
-        let count = lua_gettop(L);
-        lua_pushvalue(L, lua_upvalueindex(1));
-        lua_insert(L, 1);
-        lua_callk(L, count, 1, 0, None);
+        crate::sandbox::call_original(L, original);
         let result = lua_gettop(L);
         if lua_type(L, result) == LUA_TFUNCTION {
             lua_getupvalue(L, result, 1);
         } else {
             lua_pushvalue(L, result);
         }
-        if lua_type(L, -1) == LUA_TTHREAD && lua_rawgetp(L, LUA_REGISTRYINDEX, threads_key()) == LUA_TTABLE {
-            lua_rotate(L, -2, 1);
-            lua_pushboolean(L, 1);
-            lua_rawset(L, -3);
+        if lua_type(L, -1) == LUA_TTHREAD {
+            core_of(L).forget_script_hook(lua_tothread(L, -1));
+            record_thread(L);
         }
         lua_settop(L, result);
         1
+    }
+}
+
+/// Records the thread on top of L (left there) in the weak table of coroutines, so that the
+/// limits reach it.
+///
+/// # Safety
+/// L is live, with a thread on top and room for three values.
+pub(crate) unsafe fn record_thread(L: *mut lua_State) {
+    // SAFETY: per the contract; the table is the registry's, made when the state opened.
+    unsafe {
+        if lua_rawgetp(L, LUA_REGISTRYINDEX, threads_key()) == LUA_TTABLE {
+            lua_pushvalue(L, -2);
+            lua_pushboolean(L, 1);
+            lua_rawset(L, -3);
+        }
+        lua_settop(L, -2);
     }
 }
 

@@ -19,12 +19,29 @@ pub(crate) struct Redirect {
 /// alive while the guard lives.
 pub(crate) fn redirect(core: &Core) -> Redirect {
     install_hooks();
-    Redirect { previous: CURRENT.replace(core) }
+    let previous = CURRENT.replace(core);
+    if !core::ptr::eq(previous, core) {
+        leave_stdin(previous);
+    }
+    Redirect { previous }
 }
 
 impl Drop for Redirect {
     fn drop(&mut self) {
-        CURRENT.set(self.previous);
+        let current = CURRENT.replace(self.previous);
+        if !core::ptr::eq(current, self.previous) {
+            leave_stdin(current);
+        }
+    }
+}
+
+/// C's stdin is per thread: when `core` stops being the running state, a byte it pushed back
+/// goes back to its own standard input.
+fn leave_stdin(core: *const Core) {
+    if lua_sys::host::reset_standard_input() && !core.is_null() {
+        // SAFETY: `core` was the running state a moment ago; its owner keeps it alive while its
+        // Redirect lives, and a state that is closing is still alive here.
+        unsafe { (*core).files.unread_stdin() };
     }
 }
 

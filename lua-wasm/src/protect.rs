@@ -65,7 +65,12 @@ impl Core {
             lua_pushcclosure(L, sandbox::traceback_handler, 0);
             lua_rotate(L, handler, 1);
             let status = lua_pcallk(L, nargs, nresults, handler, 0, None);
-            let result = self.finish_pcall(L, status);
+            let mut result = self.finish_pcall(L, status);
+            // A limit or `os.exit` whose error was caught where no instruction ran after it
+            // (`return pcall(os.exit)`: a tail call of a C function) still ends the call.
+            if let (Ok(()), Some(kind)) = (&result, self.limit_hit.get()) {
+                result = Err(self.stop_error(kind));
+            }
             lua_rotate(L, handler, -1);
             lua_settop(L, -2);
             result

@@ -8,6 +8,52 @@ use crate::output;
 use crate::state::core_of;
 use core::ffi::c_int;
 use lua_sys::ffi::*;
+use std::cell::Cell;
+
+/// Lua's own functions that the sandbox wraps, as C function pointers: kept as upvalues they
+/// would be one `debug.getupvalue` away from the script. Each wrapper calls its original on its
+/// own frame, so that the stack a script sees (`debug.getinfo`) is the one Lua's own gives.
+#[derive(Default)]
+pub(crate) struct Originals {
+    pub load: Cell<Option<lua_CFunction>>,
+    pub loadfile: Cell<Option<lua_CFunction>>,
+    pub setmetatable: Cell<Option<lua_CFunction>>,
+    pub debug_setmetatable: Cell<Option<lua_CFunction>>,
+    pub sethook: Cell<Option<lua_CFunction>>,
+    pub coroutine_create: Cell<Option<lua_CFunction>>,
+    pub coroutine_wrap: Cell<Option<lua_CFunction>>,
+}
+
+/// Keeps the C function at `name` of the table at `table` in `slot` and puts `wrapper` there.
+///
+/// # Safety
+/// L is live, inside a protected call, with a table at `table` (a negative index counts before
+/// this call's pushes).
+pub(crate) unsafe fn wrap_field(L: *mut lua_State, table: c_int, name: &core::ffi::CStr, slot: &Cell<Option<lua_CFunction>>, wrapper: lua_CFunction) {
+    // SAFETY: per the contract.
+    unsafe {
+        let table = lua_absindex(L, table);
+        lua_getfield(L, table, name.as_ptr());
+        slot.set(lua_tocfunction(L, -1));
+        lua_settop(L, -2);
+        lua_pushcclosure(L, wrapper, 0);
+        lua_setfield(L, table, name.as_ptr());
+    }
+}
+
+/// Calls a wrapped original on the current frame (its arguments are the frame's).
+///
+/// # Safety
+/// L is live, inside a C function whose arguments the original expects.
+pub(crate) unsafe fn call_original(L: *mut lua_State, original: Option<lua_CFunction>) -> c_int {
+    // SAFETY: per the contract: a C function reads its arguments from the frame it runs on.
+    unsafe {
+        match original {
+            Some(original) => original(L),
+            None => luaL_error(L, c"this standard function is not available".as_ptr()),
+        }
+    }
+}
 
 /// Message handler: records the traceback and passes the error object through unchanged.
 pub(crate) unsafe extern "C-unwind" fn traceback_handler(L: *mut lua_State) -> c_int {
@@ -44,13 +90,17 @@ pub(crate) unsafe fn open_body(L: *mut lua_State) -> c_int {
         lua_pushcclosure(L, io_popen, 0);
         lua_setfield(L, -2, c"popen".as_ptr());
         crate::debug_hook::open(L);
+        let originals = &core_of(L).originals;
         if !core_of(L).trusted {
-            lua_getglobal(L, c"load".as_ptr());
-            lua_pushcclosure(L, load_text_only, 1);
-            lua_setglobal(L, c"load".as_ptr());
-            lua_getglobal(L, c"loadfile".as_ptr());
-            lua_pushcclosure(L, loadfile_text_only, 1);
-            lua_setglobal(L, c"loadfile".as_ptr());
+            lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+            wrap_field(L, -1, c"load", &originals.load, load_text_only);
+            wrap_field(L, -1, c"loadfile", &originals.loadfile, loadfile_text_only);
+            // Lua runs `__gc` finalizers with hooks off, where no limit can stop them.
+            wrap_field(L, -1, c"setmetatable", &originals.setmetatable, setmetatable_without_gc);
+            lua_settop(L, -2);
+            lua_getglobal(L, c"debug".as_ptr());
+            wrap_field(L, -1, c"setmetatable", &originals.debug_setmetatable, debug_setmetatable_without_gc);
+            lua_settop(L, -2);
             lua_pushcclosure(L, dofile_text_only, 0);
             lua_setglobal(L, c"dofile".as_ptr());
             // require's searcher of Lua files (package.searchers[2]) loads binary chunks too.
@@ -58,14 +108,6 @@ pub(crate) unsafe fn open_body(L: *mut lua_State) -> c_int {
             lua_getfield(L, -1, c"searchers".as_ptr());
             lua_pushcclosure(L, search_lua_text_only, 0);
             lua_rawseti(L, -2, 2);
-            // Lua runs `__gc` finalizers with hooks off, where no limit can stop them.
-            lua_getglobal(L, c"setmetatable".as_ptr());
-            lua_pushcclosure(L, setmetatable_without_gc, 1);
-            lua_setglobal(L, c"setmetatable".as_ptr());
-            lua_getglobal(L, c"debug".as_ptr());
-            lua_getfield(L, -1, c"setmetatable".as_ptr());
-            lua_pushcclosure(L, setmetatable_without_gc, 1);
-            lua_setfield(L, -2, c"setmetatable".as_ptr());
         }
         lua_pushcclosure(L, xpcall_guarded, 0);
         lua_setglobal(L, c"xpcall".as_ptr());
@@ -150,17 +192,15 @@ unsafe fn not_available(L: *mut lua_State, message: &core::ffi::CStr) -> c_int {
     3
 }
 
-/// `loadfile` for text chunks only (mode argument 2). Upvalue 1: Lua's `loadfile`.
+/// `loadfile` for text chunks only (mode argument 2).
 unsafe extern "C-unwind" fn loadfile_text_only(L: *mut lua_State) -> c_int {
-    // SAFETY: L is valid with loadfile's arguments (filename, mode, env).
+    // SAFETY: L is a thread of a state created by `Lua`, with loadfile's arguments (filename,
+    // mode, env); argument 3 must stay absent when it was not given.
     unsafe {
         let count = lua_gettop(L).max(2);
         lua_settop(L, count);
         without_binary_mode(L, 2);
-        lua_pushvalue(L, lua_upvalueindex(1));
-        lua_insert(L, 1);
-        lua_callk(L, count, LUA_MULTRET, 0, None);
-        lua_gettop(L)
+        call_original(L, core_of(L).originals.loadfile.get())
     }
 }
 
@@ -232,27 +272,39 @@ unsafe fn without_binary_mode(L: *mut lua_State, index: c_int) {
 }
 
 /// `load` for text chunks only, whatever mode it is given: Lua does not verify bytecode, and
-/// crafted bytecode (`load(string.char(27, 76, ...))`) can corrupt the VM. Upvalue 1: Lua's `load`.
+/// crafted bytecode (`load(string.char(27, 76, ...))`) can corrupt the VM.
 unsafe extern "C-unwind" fn load_text_only(L: *mut lua_State) -> c_int {
-    // SAFETY: L is valid; the stack holds load's arguments and room for two more (LUA_MINSTACK).
+    // SAFETY: L is a thread of a state created by `Lua`; the stack holds load's arguments and
+    // room for two more (LUA_MINSTACK).
     unsafe {
         // The mode is argument 3; argument 4 (env) must stay absent when it was not given.
         let count = lua_gettop(L).max(3);
         lua_settop(L, count);
         without_binary_mode(L, 3);
-        lua_pushvalue(L, lua_upvalueindex(1));
-        lua_insert(L, 1);
-        lua_callk(L, count, LUA_MULTRET, 0, None);
-        lua_gettop(L)
+        call_original(L, core_of(L).originals.load.get())
     }
 }
 
 /// `setmetatable` (and `debug.setmetatable`) refusing a metatable with a `__gc` field: Lua
 /// runs finalizers with hooks off, so a looping one could never be stopped. Only a field present
 /// when the metatable is set marks an object for finalization, so adding it later does nothing.
-/// Upvalue 1: the original function.
 unsafe extern "C-unwind" fn setmetatable_without_gc(L: *mut lua_State) -> c_int {
-    // SAFETY: L is valid with the function's arguments; "__gc" is a NUL-terminated literal.
+    // SAFETY: L is a thread of a state created by `Lua`, with setmetatable's arguments.
+    unsafe { refuse_gc_then(L, core_of(L).originals.setmetatable.get()) }
+}
+
+/// `debug.setmetatable`, as `setmetatable_without_gc`.
+unsafe extern "C-unwind" fn debug_setmetatable_without_gc(L: *mut lua_State) -> c_int {
+    // SAFETY: as setmetatable_without_gc.
+    unsafe { refuse_gc_then(L, core_of(L).originals.debug_setmetatable.get()) }
+}
+
+/// Raises if argument 2 is a table with a `__gc` field, else calls `original`.
+///
+/// # Safety
+/// L is live with the arguments of `original`.
+unsafe fn refuse_gc_then(L: *mut lua_State, original: Option<lua_CFunction>) -> c_int {
+    // SAFETY: per the contract; "__gc" is a NUL-terminated literal.
     unsafe {
         if lua_type(L, 2) == LUA_TTABLE {
             lua_pushstring(L, c"__gc".as_ptr());
@@ -262,11 +314,7 @@ unsafe extern "C-unwind" fn setmetatable_without_gc(L: *mut lua_State) -> c_int 
                 return luaL_error(L, c"__gc metamethods are not available to untrusted code (option trusted)".as_ptr());
             }
         }
-        let count = lua_gettop(L);
-        lua_pushvalue(L, lua_upvalueindex(1));
-        lua_insert(L, 1);
-        lua_callk(L, count, LUA_MULTRET, 0, None);
-        lua_gettop(L)
+        call_original(L, original)
     }
 }
 

@@ -60,8 +60,10 @@ pub(crate) struct Core {
     pub started_ms: f64,
     /// Hooks scripts set with `debug.sethook`, by thread address (see `debug_hook.rs`).
     pub script_hooks: RefCell<Vec<(usize, crate::debug_hook::ScriptHook)>>,
-    /// Lua's hook dispatcher (`hookf` of ldblib.c), learnt when the state opens.
+    /// Lua's hook dispatcher (`hookf` of ldblib.c), learnt on the first `debug.sethook`.
     pub script_dispatch: Cell<Option<lua_Hook>>,
+    /// Lua's functions that the sandbox wraps (see `sandbox.rs`).
+    pub originals: crate::sandbox::Originals,
     /// Errors that Rust code raised into Lua as strings during the current top-level call, to
     /// hand back unchanged when the same string object reaches the top.
     pub(crate) raised: RefCell<Vec<crate::error_bridge::Raised>>,
@@ -101,6 +103,7 @@ impl Core {
             started_ms: crate::limits::now_ms(),
             script_hooks: RefCell::new(Vec::new()),
             script_dispatch: Cell::new(None),
+            originals: Default::default(),
             raised: RefCell::new(Vec::new()),
             allocator,
             async_threads: RefCell::new(Vec::new()),

@@ -289,3 +289,40 @@ fn clocks_work_for_a_rust_lua_on_wasm() {
     let lua = lua();
     assert_eq!(ok(&lua, "return os.time() > 1.7e9, os.clock() >= 0 and os.clock() < 60, os.date('!%Y', 0)"), "true\ttrue\t1970");
 }
+
+#[test]
+fn the_tree_itself_counts_against_the_memory_limit() {
+    let lua = Lua::new(Options { memory_limit: 1 << 20, ..Options::default() }).unwrap();
+    let out = ok(
+        &lua,
+        r#"
+        local name = ("n"):rep(4000)
+        for i = 1, 10000 do
+          local f, msg = io.open("/" .. i .. name, "w")
+          if not f then return i < 1000, msg:match("Cannot allocate memory") ~= nil end
+          f:close()
+        end
+        return "no limit"
+        "#,
+    );
+    assert_eq!(out, "true\ttrue");
+    assert!(ok(&lua, "return (select(2, io.open(('x'):rep(5000), 'w')))").ends_with("File name too long"));
+    // A huge buffer request is clamped rather than reserved.
+    assert_eq!(ok(&lua, "local f = io.open('/b', 'w') f:setvbuf('full', 300 << 20) f:write('x') f:close() return io.open('/b'):read('a')"), "x");
+}
+
+#[test]
+fn standard_input_is_each_states_own() {
+    let a = Lua::new(Options { stdin: b"12x".to_vec(), ..Options::default() }).unwrap();
+    let b = Lua::new(Options { stdin: b"hello".to_vec(), ..Options::default() }).unwrap();
+    assert_eq!(ok(&a, "return io.read('n')"), "12");
+    assert_eq!(ok(&b, "return io.read(1)"), "h");
+    assert_eq!(ok(&a, "return io.read('a')"), "x");
+}
+
+#[test]
+fn writes_to_read_only_files_fail_for_numbers_too() {
+    let lua = lua();
+    lua.fs().write_file("/r", "data").unwrap();
+    assert_eq!(ok(&lua, "local f = io.open('/r') local a = f:write(42) local b = f:write('s') return a, b"), "nil\tnil");
+}

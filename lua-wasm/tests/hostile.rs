@@ -478,3 +478,47 @@ fn sorting_with_a_bad_comparator() {
     assert_contains(&err(&lua, "table.sort({3, 1, 2}, function(a, b) error('cmp') end)"), "cmp");
     usable(&lua);
 }
+
+#[test]
+fn script_hooks_stay_inside_the_limits() {
+    // A hook function runs with hooks off on its own thread: untrusted, it runs where the limit
+    // counts it (and it stays set: every later call of this state ends the same way).
+    let looping = limited();
+    let error = err(&looping, "debug.sethook(function() while true do end end, 'c') local function f() end f()");
+    assert_eq!(error.kind, ErrorKind::InstructionLimit, "{error:?}");
+    assert_eq!(err(&looping, "local function f() end f()").kind, ErrorKind::InstructionLimit);
+    // Setting a hook restarts Lua's count: every call is charged.
+    let lua = limited();
+    let error = err(&lua, "for i = 1, 1e7 do debug.sethook() end");
+    assert_eq!(error.kind, ErrorKind::InstructionLimit, "{error:?}");
+    // The hook still sees its events, and errors in it reach the script.
+    assert_eq!(ok(&lua, "local n = 0 debug.sethook(function(e, l) n = n + 1 end, 'l')\nlocal x = 1\nx = 2\ndebug.sethook() return n"), "3");
+    assert_contains(&err(&limited(), "debug.sethook(function() error('from hook') end, 'l')\nlocal x = 1"), "from hook");
+    // Threads at the addresses of collected ones start without a hook.
+    let out = ok(
+        &lua,
+        "for i = 1, 200 do local co = coroutine.create(function() end) debug.sethook(co, function() end, 'l') end
+         collectgarbage() collectgarbage()
+         for i = 1, 2000 do if debug.gethook(coroutine.create(function() end)) then return 'stale' end end
+         return 'clean'",
+    );
+    assert_eq!(out, "clean");
+    usable(&lua);
+}
+
+#[test]
+fn wrapped_functions_keep_their_originals_out_of_reach() {
+    for lua in [limited(), trusted()] {
+        for name in ["load", "loadfile", "setmetatable", "debug.setmetatable", "debug.sethook", "coroutine.create", "coroutine.wrap"] {
+            assert_eq!(ok(&lua, &format!("return (debug.getupvalue({name}, 1))")), "nil", "{name}");
+        }
+    }
+}
+
+#[test]
+fn a_caught_stop_is_still_a_stop() {
+    let lua = limited();
+    assert_eq!(err(&lua, "return pcall(os.exit, 3)").kind, ErrorKind::Exit { code: 3 });
+    assert_eq!(err(&lua, "return pcall(function() while true do end end)").kind, ErrorKind::InstructionLimit);
+    usable(&lua);
+}

@@ -12,6 +12,7 @@ struct lua_shim_sink {
   size_t cap;
   size_t len; /* bytes produced so far, including those that did not fit */
   FILE *file;
+  int failed; /* a write to the file came up short */
 };
 
 /* Mirrors `Spec` in src/shim/glue.rs field by field. */
@@ -29,7 +30,7 @@ void lua_shim_format_arg(const struct lua_shim_spec *spec, int kind, long long i
 
 void lua_shim_sink_put(struct lua_shim_sink *sink, const char *bytes, size_t n) {
   if (sink->file) {
-    fwrite(bytes, 1, n, sink->file);
+    if (fwrite(bytes, 1, n, sink->file) != n) sink->failed = 1;
   } else {
     for (size_t i = 0; i < n; i++)
       if (sink->len + i + 1 < sink->cap) sink->buf[sink->len + i] = bytes[i];
@@ -157,7 +158,7 @@ static int finish(struct lua_shim_sink *sink) {
 }
 
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap) {
-  struct lua_shim_sink sink = {buf, size, 0, 0};
+  struct lua_shim_sink sink = {buf, size, 0, 0, 0};
   format_all(fmt, ap, &sink);
   return finish(&sink);
 }
@@ -179,9 +180,9 @@ int sprintf(char *restrict buf, const char *restrict fmt, ...) {
 }
 
 int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap) {
-  struct lua_shim_sink sink = {0, 0, 0, f};
+  struct lua_shim_sink sink = {0, 0, 0, f, 0};
   format_all(fmt, ap, &sink);
-  return sink.len > INT32_MAX ? -1 : (int)sink.len;
+  return sink.failed || sink.len > INT32_MAX ? -1 : (int)sink.len;
 }
 
 int fprintf(FILE *restrict f, const char *restrict fmt, ...) {

@@ -105,6 +105,7 @@ char *strerror(int errnum) {
     case ENOTEMPTY: return "Directory not empty";
     case EDOM: return "Numerical argument out of domain";
     case ERANGE: return "Numerical result out of range";
+    case ENAMETOOLONG: return "File name too long";
     case ENOSYS: return "Function not implemented";
     default: return "Unknown error";
   }

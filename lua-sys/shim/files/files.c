@@ -47,6 +47,7 @@ static int to_errno(int code) {
     case 8: return EBADF;
     case 9: return ESPIPE;
     case 10: return EPERM;
+    case 11: return ENAMETOOLONG;
     default: return EIO;
   }
 }
@@ -66,6 +67,15 @@ static THREAD_LOCAL struct lua_shim_file standard[3] = {
     {0, 0, EOF, 0, 0, 0, _IONBF, 0, 0, 0}, {0, 1, EOF, 0, 0, 1, _IONBF, 0, 0, 0}, {0, 2, EOF, 0, 0, 1, _IONBF, 0, 0, 0}};
 
 lua_shim_FILE *lua_shim_stdio(int fd) { return &standard[fd]; }
+
+/* Clears what stdin holds for the state that ran (end of file, a byte ungetc pushed back);
+ * returns whether a byte was pushed back, which that state's host then reads again. */
+int lua_shim_reset_stdin(void) {
+  int pushed_back = standard[0].pending != EOF;
+  standard[0].pending = EOF;
+  standard[0].eof = standard[0].error = 0;
+  return pushed_back;
+}
 
 static int opens_for_writing(const char *mode) { return mode[0] != 'r' || strchr(mode, '+'); }
 
@@ -125,7 +135,10 @@ lua_shim_FILE *lua_shim_freopen(const char *path, const char *mode, lua_shim_FIL
   if (path) {
     int err = 0;
     void *stream = lua_shim_host_open(path, mode, &err);
-    if (!stream) return (fail(err), (lua_shim_FILE *)0);
+    if (!stream) { /* as in C, the old stream is closed either way */
+      lua_shim_fclose(f);
+      return (fail(err), (lua_shim_FILE *)0);
+    }
     lua_shim_host_close(f->stream);
     f->stream = stream;
     f->writable = opens_for_writing(mode);
@@ -264,8 +277,10 @@ long lua_shim_ftell(lua_shim_FILE *f) {
   return (long)(at - (f->pending != EOF));
 }
 
-/* The buffer is always this library's own (`buf` is ignored); the standard streams stay
- * unbuffered. */
+/* The buffer is always this library's own (`buf` is ignored), from the embedder's heap and at
+ * most MAX_BUFFER bytes (a script's setvbuf must not reserve memory outside its limit); the
+ * standard streams stay unbuffered. */
+#define MAX_BUFFER 65536
 int lua_shim_setvbuf(lua_shim_FILE *f, char *buf, int mode, size_t size) {
   (void)buf;
   if (mode != _IOFBF && mode != _IOLBF && mode != _IONBF) return -1;
@@ -273,7 +288,7 @@ int lua_shim_setvbuf(lua_shim_FILE *f, char *buf, int mode, size_t size) {
   if (flush_buffer(f) != 0) return -1;
   drop_buffer(f);
   f->mode = mode;
-  f->cap = size > 0 ? size : BUFSIZ;
+  f->cap = size == 0 ? BUFSIZ : size > MAX_BUFFER ? MAX_BUFFER : size;
   return 0;
 }
 

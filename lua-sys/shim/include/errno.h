@@ -17,6 +17,7 @@ extern int errno;
 #define ESPIPE 29
 #define EDOM 33
 #define ERANGE 34
+#define ENAMETOOLONG 36
 #define ENOSYS 38
 #define ENOTEMPTY 39
 

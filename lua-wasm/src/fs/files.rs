@@ -28,7 +28,7 @@ impl Files {
     /// An empty file system whose file contents come from `allocator` (the state's).
     pub fn new(allocator: (lua_Alloc, *mut c_void)) -> Self {
         Files {
-            tree: RefCell::new(Tree::default()),
+            tree: RefCell::new(Tree::new(Some(allocator))),
             allocator,
             stdin: RefCell::new(Vec::new()),
             stdin_read: Cell::new(0),
@@ -45,6 +45,12 @@ impl Files {
     pub fn set_stdin(&self, bytes: Vec<u8>) {
         *self.stdin.borrow_mut() = bytes;
         self.stdin_read.set(0);
+        lua_sys::host::reset_standard_input();
+    }
+
+    /// Gives the last byte read from standard input again (C's stdin had it pushed back).
+    pub fn unread_stdin(&self) {
+        self.stdin_read.set(self.stdin_read.get().saturating_sub(1));
     }
 
     /// Replaces the environment `os.getenv` sees. Names and values cannot hold NUL bytes.
@@ -65,7 +71,7 @@ impl Files {
         let contents = self.new_file();
         contents.borrow_mut().write_at(0, bytes)?;
         if let Some(created) = created {
-            tree.insert_file(&key, created);
+            tree.insert_file(&key, created)?;
         }
         std::mem::swap(&mut *file.borrow_mut(), &mut *contents.borrow_mut());
         Ok(())
@@ -88,7 +94,7 @@ impl FileSystem for Files {
         let file = if mode.create {
             let (file, created) = tree.file_or_create(&key, || self.new_file())?;
             if let Some(created) = created {
-                tree.insert_file(&key, created);
+                tree.insert_file(&key, created)?;
             }
             file
         } else {
@@ -121,7 +127,7 @@ impl FileSystem for Files {
                 if name.len() > max {
                     return Err(FsError::Invalid);
                 }
-                tree.insert_file(&key, self.new_file());
+                tree.insert_file(&key, self.new_file())?;
                 return Ok(name);
             }
         }

@@ -37,8 +37,13 @@ impl HeapBytes {
         unsafe { core::slice::from_raw_parts(self.ptr, self.len) }
     }
 
-    /// Cuts the contents to `len` bytes (or pads them with zeros up to it).
+    /// Cuts the contents to `len` bytes (or pads them with zeros up to it); at 0 the block goes
+    /// back to the allocator.
     pub fn resize(&mut self, len: usize) -> Result<(), FsError> {
+        if len == 0 {
+            self.free();
+            return Ok(());
+        }
         if len > self.capacity {
             self.reserve(len)?;
         }
@@ -87,11 +92,20 @@ impl HeapBytes {
     }
 }
 
-impl Drop for HeapBytes {
-    fn drop(&mut self) {
+impl HeapBytes {
+    fn free(&mut self) {
         if !self.ptr.is_null() {
             // SAFETY: the block came from this allocator with this size; nsize 0 frees it.
             unsafe { (self.alloc)(self.ud, self.ptr.cast(), self.capacity, 0) };
         }
+        self.ptr = ptr::null_mut();
+        self.len = 0;
+        self.capacity = 0;
+    }
+}
+
+impl Drop for HeapBytes {
+    fn drop(&mut self) {
+        self.free();
     }
 }

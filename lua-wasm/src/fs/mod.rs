@@ -28,6 +28,7 @@ pub(crate) fn describe(error: FsError) -> &'static str {
         FsError::BadFile => "Bad file descriptor",
         FsError::NotSeekable => "Illegal seek",
         FsError::NotPermitted => "Operation not permitted",
+        FsError::NameTooLong => "File name too long",
     }
 }
 

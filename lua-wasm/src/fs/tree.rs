@@ -4,6 +4,8 @@
 //! outside.
 
 use super::heap_bytes::HeapBytes;
+use core::ffi::c_void;
+use lua_sys::ffi::lua_Alloc;
 use lua_sys::host::FsError;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,17 +19,28 @@ pub(crate) enum Node {
     File(FileNode),
 }
 
+/// The longest path, in bytes (PATH_MAX on Linux).
+const MAX_PATH: usize = 4096;
+/// What one entry costs besides its path's bytes, charged with them to the state's heap so that
+/// a script cannot grow the tree past its memory limit.
+const ENTRY_BYTES: usize = 48;
+
 /// Paths (normalised, without the root's `/`) to nodes, sorted by path; the root itself is
 /// implicit. A sorted vector rather than a map: a VM holds few files, and the module stays
 /// smaller without a B-tree's code.
 #[derive(Default)]
 pub(crate) struct Tree {
-    nodes: Vec<(String, Node)>,
+    nodes: Vec<(String, Node, HeapBytes)>,
+    /// The state's allocator, which each entry's charge comes from (None: nothing is charged).
+    allocator: Option<(lua_Alloc, *mut c_void)>,
 }
 
 /// `path` as the tree's key: components joined by `/`, no `.`, `..` resolved inside the root.
 /// The root is the empty string.
 pub(crate) fn normalize(path: &[u8]) -> Result<String, FsError> {
+    if path.len() > MAX_PATH {
+        return Err(FsError::NameTooLong);
+    }
     let path = std::str::from_utf8(path).map_err(|_| FsError::Invalid)?;
     if path.is_empty() || path.contains('\0') {
         return Err(FsError::NotFound);
@@ -56,8 +69,13 @@ fn within(key: &str, dir: &str) -> bool {
 }
 
 impl Tree {
+    /// An empty tree whose entries are charged to `allocator`.
+    pub fn new(allocator: Option<(lua_Alloc, *mut c_void)>) -> Self {
+        Tree { nodes: Vec::new(), allocator }
+    }
+
     fn find(&self, key: &str) -> Result<usize, usize> {
-        self.nodes.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        self.nodes.binary_search_by(|(k, _, _)| k.as_str().cmp(key))
     }
 
     fn get(&self, key: &str) -> Option<&Node> {
@@ -68,15 +86,30 @@ impl Tree {
         self.find(key).is_ok()
     }
 
-    fn insert(&mut self, key: String, node: Node) {
+    fn insert(&mut self, key: String, node: Node) -> Result<(), FsError> {
         match self.find(&key) {
             Ok(at) => self.nodes[at].1 = node,
-            Err(at) => self.nodes.insert(at, (key, node)),
+            Err(at) => {
+                let charge = self.charge(key.len())?;
+                self.nodes.insert(at, (key, node, charge));
+            }
         }
+        Ok(())
     }
 
-    fn take(&mut self, key: &str) -> Option<Node> {
-        self.find(key).ok().map(|at| self.nodes.remove(at).1)
+    /// A block the size of an entry for a `len`-byte path, in the state's heap.
+    fn charge(&self, len: usize) -> Result<HeapBytes, FsError> {
+        let Some(allocator) = self.allocator else { return Ok(HeapBytes::new(unallocated())) };
+        let mut charge = HeapBytes::new(allocator);
+        charge.resize(len + ENTRY_BYTES)?;
+        Ok(charge)
+    }
+
+    fn take(&mut self, key: &str) -> Option<(Node, HeapBytes)> {
+        self.find(key).ok().map(|at| {
+            let (_, node, charge) = self.nodes.remove(at);
+            (node, charge)
+        })
     }
 
     fn is_directory(&self, key: &str) -> bool {
@@ -122,8 +155,8 @@ impl Tree {
     }
 
     /// Inserts a file made by `file_or_create`.
-    pub fn insert_file(&mut self, key: &str, file: FileNode) {
-        self.insert(key.to_owned(), Node::File(file));
+    pub fn insert_file(&mut self, key: &str, file: FileNode) -> Result<(), FsError> {
+        self.insert(key.to_owned(), Node::File(file))
     }
 
     /// Creates the directory `key` and any missing parents.
@@ -139,7 +172,7 @@ impl Tree {
                 Some(Node::Directory) => {}
                 Some(Node::File(_)) if prefix == key => return Err(FsError::Exists),
                 Some(Node::File(_)) => return Err(FsError::NotDirectory),
-                None => self.insert(prefix.to_owned(), Node::Directory),
+                None => self.insert(prefix.to_owned(), Node::Directory)?,
             }
             at += 1;
         }
@@ -152,11 +185,11 @@ impl Tree {
             return Err(if self.contains_key(key) { FsError::NotDirectory } else { FsError::NotFound });
         }
         let prefix = if key.is_empty() { String::new() } else { format!("{key}/") };
-        let start = self.nodes.partition_point(|(k, _)| k.as_str() < prefix.as_str());
+        let start = self.nodes.partition_point(|(k, _, _)| k.as_str() < prefix.as_str());
         Ok(self.nodes[start..]
             .iter()
-            .take_while(|(k, _)| k.starts_with(&prefix))
-            .map(|(k, _)| &k[prefix.len()..])
+            .take_while(|(k, _, _)| k.starts_with(&prefix))
+            .map(|(k, _, _)| &k[prefix.len()..])
             .filter(|rest| !rest.is_empty() && !rest.contains('/'))
             .map(str::to_owned)
             .collect())
@@ -197,10 +230,21 @@ impl Tree {
             Some(Node::File(_)) if moving_directory => return Err(FsError::NotDirectory),
             _ => {}
         }
-        let moved: Vec<String> = self.nodes.iter().map(|(k, _)| k).filter(|k| within(k, from)).cloned().collect();
+        let moved: Vec<String> = self.nodes.iter().map(|(k, _, _)| k).filter(|k| within(k, from)).cloned().collect();
+        if moved.iter().any(|key| to.len() + key.len() - from.len() > MAX_PATH) {
+            return Err(FsError::NameTooLong);
+        }
+        // What is at `to` now (a file, or an empty directory: checked above) is replaced.
+        self.take(to);
         for key in moved {
-            let node = self.take(&key).expect("listed just above");
-            self.insert(format!("{to}{}", &key[from.len()..]), node);
+            let (node, charge) = self.take(&key).expect("listed just above");
+            let new_key = format!("{to}{}", &key[from.len()..]);
+            // The entry's charge moves with it (resized for the new path when that is longer;
+            // a failure there leaves the charge as it was, a little under the exact figure).
+            let mut charge = charge;
+            let _ = charge.resize(new_key.len() + ENTRY_BYTES);
+            let at = self.find(&new_key).unwrap_or_else(|at| at);
+            self.nodes.insert(at, (new_key, node, charge));
         }
         Ok(())
     }
@@ -209,6 +253,14 @@ impl Tree {
     pub fn clear(&mut self) {
         self.nodes.clear();
     }
+}
+
+/// An allocator for trees that charge nothing (tests): every request fails, so no block exists.
+fn unallocated() -> (lua_Alloc, *mut c_void) {
+    unsafe extern "C" fn refuse(_: *mut c_void, _: *mut c_void, _: usize, _: usize) -> *mut c_void {
+        core::ptr::null_mut()
+    }
+    (refuse, core::ptr::null_mut())
 }
 
 #[cfg(test)]
