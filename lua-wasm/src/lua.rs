@@ -278,12 +278,12 @@ impl Lua {
     /// Sends standard output to `sink`, chunk by chunk as it is written, instead of the buffer
     /// of [`Lua::take_output`] (None: back to the buffer). The sink may call into this state.
     pub fn on_stdout(&self, sink: Option<Box<dyn FnMut(&[u8])>>) {
-        *self.core.sinks[0].borrow_mut() = sink;
+        self.core.set_sink(1, sink);
     }
 
     /// Sends standard error to `sink` instead of the buffer of [`Lua::take_error_output`].
     pub fn on_stderr(&self, sink: Option<Box<dyn FnMut(&[u8])>>) {
-        *self.core.sinks[1].borrow_mut() = sink;
+        self.core.set_sink(2, sink);
     }
 
     /// Replaces standard input (`io.read`, `io.stdin`): reading starts at its first byte.

@@ -52,6 +52,8 @@ pub(crate) struct Core {
     pub error_output: RefCell<Vec<u8>>,
     /// Where standard output and error go instead of the buffers, when set.
     pub sinks: [RefCell<Option<Box<OutputSink>>>; 2],
+    /// Counts the changes of each sink (a sink that sets another while it runs is not put back).
+    pub sink_changes: [Cell<u32>; 2],
     /// The files, standard input and environment of the state (see `fs`). Emptied when the
     /// state closes, before the allocator that holds their bytes.
     pub files: crate::fs::Files,
@@ -99,6 +101,7 @@ impl Core {
             output: RefCell::new(Vec::new()),
             error_output: RefCell::new(Vec::new()),
             sinks: [RefCell::new(None), RefCell::new(None)],
+            sink_changes: [Cell::new(0), Cell::new(0)],
             files,
             started_ms: crate::limits::now_ms(),
             script_hooks: RefCell::new(Vec::new()),
@@ -112,21 +115,29 @@ impl Core {
     }
 
     /// Writes to standard output (`fd` 1) or error (2): to the sink if one is set, else to the
-    /// buffer. A sink may call back into the state; it is taken out while it runs.
+    /// buffer. A sink may call back into the state; it is taken out while it runs (what it
+    /// writes meanwhile goes to the buffer).
     pub fn write_stream(&self, fd: i32, bytes: &[u8]) {
         let index = usize::from(fd == 2);
         let sink = self.sinks[index].borrow_mut().take();
         match sink {
             Some(mut sink) => {
+                let changes = self.sink_changes[index].get();
                 sink(bytes);
-                let mut slot = self.sinks[index].borrow_mut();
-                if slot.is_none() {
-                    *slot = Some(sink);
+                if self.sink_changes[index].get() == changes {
+                    *self.sinks[index].borrow_mut() = Some(sink);
                 }
             }
             None if fd == 2 => self.error_output.borrow_mut().extend_from_slice(bytes),
             None => self.output.borrow_mut().extend_from_slice(bytes),
         }
+    }
+
+    /// Sets (or, with None, removes) the sink of standard output (`fd` 1) or error (2).
+    pub fn set_sink(&self, fd: i32, sink: Option<Box<OutputSink>>) {
+        let index = usize::from(fd == 2);
+        self.sink_changes[index].set(self.sink_changes[index].get().wrapping_add(1));
+        *self.sinks[index].borrow_mut() = sink;
     }
 
     /// Records the freshly created main thread (its extra space already points here).

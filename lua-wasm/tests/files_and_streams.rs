@@ -332,3 +332,19 @@ fn writes_to_read_only_files_fail_for_numbers_too() {
     lua.fs().write_file("/r", "data").unwrap();
     assert_eq!(ok(&lua, "local f = io.open('/r') local a = f:write(42) local b = f:write('s') return a, b"), "nil\tnil");
 }
+
+#[test]
+fn a_sink_may_remove_itself() {
+    let lua = Rc::new(lua());
+    let seen = Rc::new(RefCell::new(String::new()));
+    let (sink_lua, sink_seen) = (Rc::downgrade(&lua), seen.clone());
+    lua.on_stdout(Some(Box::new(move |bytes| {
+        sink_seen.borrow_mut().push_str(&String::from_utf8_lossy(bytes));
+        if let Some(lua) = sink_lua.upgrade() {
+            lua.on_stdout(None);
+        }
+    })));
+    ok(&lua, "io.write('first') io.write('second')");
+    assert_eq!(*seen.borrow(), "first");
+    assert_eq!(lua.take_output(), "second");
+}
