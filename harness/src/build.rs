@@ -40,14 +40,16 @@ impl Built {
 pub const WASM_FILE: &str = "lua_wasm_bindgen_bg.wasm";
 
 /// Writes `lua_wasm.js`, the public entry point: lua-wasm/js/luavm.js between the header and
-/// footer of the module system the target uses.
+/// footer of the module system the target uses, and its types `lua_wasm.d.ts`: the shared
+/// declarations and the target's own (`init` differs).
 fn write_wrapper(target: &str, dir: &std::path::Path) -> Result<(), String> {
     let js = workspace_root().join("lua-wasm/js");
     let prefix = if target == "nodejs" { "node" } else { "web" };
     let read = |name: &str| std::fs::read_to_string(js.join(name)).map_err(|e| format!("cannot read lua-wasm/js/{name}: {e}"));
     let text = [read(&format!("{prefix}-header.js"))?, read("luavm.js")?, read(&format!("{prefix}-footer.js"))?].join("\n");
     std::fs::write(dir.join("lua_wasm.js"), text).map_err(|e| format!("cannot write lua_wasm.js: {e}"))?;
-    std::fs::copy(js.join("lua_wasm.d.ts"), dir.join("lua_wasm.d.ts")).map_err(|e| format!("cannot copy lua_wasm.d.ts: {e}"))?;
+    let types = [read("lua_wasm.d.ts")?, read(&format!("{prefix}-footer.d.ts"))?].concat();
+    std::fs::write(dir.join("lua_wasm.d.ts"), types).map_err(|e| format!("cannot write lua_wasm.d.ts: {e}"))?;
     Ok(())
 }
 
@@ -87,12 +89,21 @@ pub fn run_versions(backends: &[&'static str], versions: &[Lua]) -> Result<Vec<B
         .collect()
 }
 
-/// Compiles the lua-wasm cdylib with `features` (a backend, a Lua version, maybe `bench`) and
-/// copies it to `to`.
+/// lua-wasm's features that make the JavaScript module: the `LuaVm` exports and the backend as
+/// the module's global allocator (a plain `lua-wasm` dependency has neither).
+pub const JS_MODULE_FEATURES: &str = "js,global-allocator";
+
+/// Links lua-wasm as a cdylib (it is a plain library; `cargo rustc --crate-type cdylib` makes
+/// the module) with `features` (a backend, a Lua version, maybe `bench`) plus
+/// [`JS_MODULE_FEATURES`], and copies it to `to`.
 fn cargo_build_wasm(features: &str, to: &std::path::Path) -> Result<(), String> {
+    let features = format!("{features},{JS_MODULE_FEATURES}");
     shell::run(
         "cargo",
-        &["build", "-q", "-p", "lua-wasm", "--lib", "--release", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", features],
+        &[
+            "rustc", "-q", "-p", "lua-wasm", "--lib", "--crate-type", "cdylib", "--release", "--target", "wasm32-unknown-unknown",
+            "--no-default-features", "--features", &features,
+        ],
     )?;
     std::fs::create_dir_all(to.parent().expect("a file in a folder")).map_err(|e| e.to_string())?;
     let linked = workspace_root().join("target/wasm32-unknown-unknown/release/lua_wasm.wasm");

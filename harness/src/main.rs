@@ -2,6 +2,7 @@
 //! backend. Each command is its own module; `setup` runs first for every command that needs
 //! tools, and says what it installs.
 
+mod backend_features;
 mod backends;
 mod bench_interop;
 mod bench_native;
@@ -9,6 +10,7 @@ mod bench_wasm;
 mod build;
 mod demo;
 mod density;
+mod downstream;
 mod imports;
 mod progress;
 mod report;
@@ -30,7 +32,7 @@ commands:
                      build target/lua-wasm/<backend>/{node,web}/lua_wasm.js + .wasm
                      (Lua 5.5: target/lua-wasm/<backend>-lua55/…; default 5.4)
   test               run every test (native, wasm in Node, import allowlist, feature builds;
-                     Lua 5.5 on the default backend, talc)
+                     Lua 5.5 on the default backend, talc; examples/downstream)
   check-imports F..  check .wasm files against harness/allowed-imports.txt
   demo [--port P]    build every backend and serve the demo page on 127.0.0.1 (default 8000)
   report [--update-baseline] [--lua 5.4|5.5|all] [BACKEND..]

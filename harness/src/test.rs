@@ -2,9 +2,11 @@
 //! first (fast feedback), then each backend on wasm32 in Node, then the built modules. Lua 5.4
 //! runs everywhere; Lua 5.5 on the default backend (talc), natively, on wasm32 and as a module.
 
+use crate::backend_features;
 use crate::backends::{Lua, NATIVE_ONLY, WASM_BACKENDS};
-use crate::build;
+use crate::build::{self, JS_MODULE_FEATURES};
 use crate::demo;
+use crate::downstream;
 use crate::progress::step;
 use crate::shell;
 use crate::traces;
@@ -29,6 +31,7 @@ pub fn run() -> Result<(), String> {
     })?;
     for (backend, features) in WASM_BACKENDS.iter().map(|b| (b.to_string(), format!("{b},lua54"))).chain([(format!("Lua 5.5 ({LUA55_BACKEND})"), lua55.clone())]) {
         step(&format!("wasm32 in Node: lua-wasm tests on {backend}"), || {
+            let features = format!("{features},{JS_MODULE_FEATURES}");
             shell::run(
                 "cargo",
                 &["test", "-p", "lua-wasm", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", &features],
@@ -38,6 +41,8 @@ pub fn run() -> Result<(), String> {
     step("wasm32 in headless Chromium: lua-wasm tests on talc", chromium_tests)?;
     step("each allocator feature builds alone (native and wasm32)", feature_builds)?;
     step("the Lua version features: exactly one", lua_version_features)?;
+    step("the backend features: a crate gets the backend it asks for, or an error saying why", backend_features::check)?;
+    step("examples/downstream: a crate using lua-wasm (buddy), natively and on wasm32", downstream::check)?;
     let built = step("build every backend (and talc on Lua 5.5) and check imports", || {
         let mut built = build::run(&WASM_BACKENDS)?;
         built.extend(build::run_versions(&[LUA55_BACKEND], &[Lua::V55])?);
@@ -73,7 +78,7 @@ pub fn run() -> Result<(), String> {
 fn chromium_tests() -> Result<(), String> {
     let output = shell::run_captured(
         "cargo",
-        &["test", "-p", "lua-wasm", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", "talc,lua54"],
+        &["test", "-p", "lua-wasm", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", &format!("talc,lua54,{JS_MODULE_FEATURES}")],
         &[
             ("WASM_BINDGEN_USE_BROWSER", "1"),
             ("CHROMEDRIVER", "/usr/bin/chromedriver"),
@@ -93,8 +98,9 @@ fn chromium_tests() -> Result<(), String> {
     Ok(())
 }
 
-/// `pkg/feature` for every feature of every workspace member, except `default` and `lua55`
-/// (the Lua versions exclude each other; 5.5 has its own steps).
+/// `pkg/feature` for every feature of every workspace member, except `default`, `lua55` (the
+/// Lua versions exclude each other; 5.5 has its own steps) and lua-wasm's backends (at most one
+/// may be on: the harness's own `system`, which the workspace build enables anyway).
 fn every_feature_but_lua55() -> Result<String, String> {
     let text = shell::output("cargo", &["metadata", "--no-deps", "--format-version", "1"]).ok_or("cargo metadata failed")?;
     let metadata: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("cargo metadata: {e}"))?;
@@ -102,7 +108,8 @@ fn every_feature_but_lua55() -> Result<String, String> {
     for package in metadata["packages"].as_array().ok_or("cargo metadata lists no packages")? {
         let name = package["name"].as_str().unwrap_or_default();
         for feature in package["features"].as_object().into_iter().flat_map(|f| f.keys()) {
-            if feature != "default" && feature != "lua55" {
+            let lua_wasm_backend = name == "lua-wasm" && backend_features::BACKEND_FEATURES.contains(&feature.as_str());
+            if feature != "default" && feature != "lua55" && !lua_wasm_backend {
                 features.push(format!("{name}/{feature}"));
             }
         }

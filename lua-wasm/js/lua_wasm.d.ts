@@ -1,4 +1,5 @@
-// Types of lua_wasm.js (written by `cargo harness build` from lua-wasm/js/).
+// Types of lua_wasm.js (written by `cargo harness build` from lua-wasm/js/: this file, then
+// node-footer.d.ts or web-footer.d.ts).
 
 export interface LuaVmOptions {
   /** Bytes the VM may hold at once (values converted from JS count too); 0 or absent = no limit. */

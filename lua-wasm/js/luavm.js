@@ -1,6 +1,7 @@
 // The public LuaVm class, wrapped around wasm-bindgen's. The harness writes this file into
 // target/lua-wasm/<backend>/{node,web}/lua_wasm.js between a module header and footer
-// (CommonJS for Node, ES module for the web) that define `raw`, wasm-bindgen's generated module.
+// (CommonJS for Node, ES module for the web) that define `raw`, wasm-bindgen's generated module,
+// `init` and `assertReady` (which throws until the module is instantiated).
 //
 // What the wrapper adds: a clear error after free() (wasm-bindgen's own says "null pointer
 // passed to rust"), and a trap in the module (a wasm RuntimeError: a bug, or the engine's own
@@ -38,6 +39,7 @@ class LuaVm {
 
   /** @param {{memoryLimit?: number, instructionLimit?: number, timeLimit?: number, trusted?: boolean, stdin?: string | Uint8Array, env?: Record<string, string>, stdout?: (chunk: string) => void, stderr?: (chunk: string) => void}} [options] bytes, instructions and milliseconds per call (0 = none); trusted allows binary chunks and __gc; stdin is what io.read reads; env what os.getenv sees; stdout/stderr receive each chunk written instead of the buffers */
   constructor(options) {
+    assertReady();
     this.#inner = guarded(() => new raw.LuaVm(options));
     const vm = () => this.#vm();
     this.#fs = Object.freeze({
@@ -169,15 +171,18 @@ if (Symbol.dispose) LuaVm.prototype[Symbol.dispose] = LuaVm.prototype.free;
 
 /** The byte size of the module's whole linear memory (all its VMs and its own heap). */
 function linearMemoryBytes() {
+  assertReady();
   return guarded(() => raw.linearMemoryBytes());
 }
 
 /** The allocator backend compiled into this module. */
 function backendName() {
+  assertReady();
   return guarded(() => raw.backendName());
 }
 
 /** The Lua version compiled into this module: "5.4" or "5.5". */
 function luaVersion() {
+  assertReady();
   return guarded(() => raw.luaVersion());
 }

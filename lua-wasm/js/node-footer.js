@@ -1,1 +1,1 @@
-module.exports = { LuaVm, backendName, luaVersion, linearMemoryBytes };
+module.exports = { LuaVm, backendName, luaVersion, linearMemoryBytes, init };

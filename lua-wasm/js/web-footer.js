@@ -1,1 +1,2 @@
-export { LuaVm, backendName, luaVersion, linearMemoryBytes };
+export { LuaVm, backendName, luaVersion, linearMemoryBytes, init, initSync };
+export default init;

@@ -1,5 +1,5 @@
 //! The allocator stack under every state: the backend chosen by cargo feature (see
-//! `lua_allocators::DefaultBackend`), wrapped in a memory limit and in statistics, behind one
+//! `backend.rs`), wrapped in a memory limit and in statistics, behind one
 //! type-erased owner so that [`crate::Lua`] is not generic over the backend. Only the
 //! `lua_Alloc` trampoline, which Lua calls on every allocation, sees the concrete type.
 //! Statistics sit outside the limit so that refused requests are counted as failures.
@@ -11,8 +11,7 @@ use lua_allocators::{AllocStats, Backend, Footprint, Limit, Stats};
 use lua_sys::ffi::lua_Alloc;
 use lua_sys::trampoline::lua_alloc;
 
-/// The backend compiled in: `talc`, `dlmalloc`, `buddy`, `bump`, or natively `system`.
-pub type SelectedBackend = lua_allocators::DefaultBackend;
+pub use crate::backend::SelectedBackend;
 
 /// What a state allocates through.
 type StateAllocator<B> = Stats<Limit<B>>;

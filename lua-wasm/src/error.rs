@@ -91,7 +91,7 @@ impl LuaError {
         self.cause.as_deref()?.downcast_ref()
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // JS exceptions are the one cause so far
+    #[cfg_attr(not(all(target_arch = "wasm32", feature = "js")), allow(dead_code))] // JS exceptions are the one cause so far
     pub(crate) fn with_cause(mut self, cause: Rc<dyn Any>) -> Self {
         self.cause = Some(cause);
         self

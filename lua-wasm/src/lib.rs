@@ -31,6 +31,7 @@
 //! metamethods need [`Options::trusted`]; `debug.sethook` works beside the limits.
 
 mod allocator;
+mod backend;
 mod async_call;
 mod callback;
 mod chunk;
@@ -40,7 +41,7 @@ mod error;
 mod error_bridge;
 mod fs;
 mod function;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod js;
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 mod js_bench;
@@ -67,13 +68,14 @@ pub use lua_allocators::{AllocStats, Footprint};
 pub use table::{Pairs, SequenceValues};
 pub use value::{AnyUserData, Function, LuaString, MultiValue, Table, Thread, Value, Variadic};
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub use js::{LuaVm, backend_name};
 
 /// The Lua version compiled in: "5.4" or "5.5" (cargo features `lua54`, `lua55`).
 pub const LUA_VERSION: &str = lua_sys::VERSION;
 
-/// On wasm32 the module's Rust heap uses the same backend as Lua, so one allocator is linked.
-#[cfg(target_arch = "wasm32")]
+/// With the `global-allocator` feature on wasm32, the module's Rust heap uses the same backend as
+/// Lua, so one allocator is linked (the harness's JavaScript modules do this).
+#[cfg(all(target_arch = "wasm32", feature = "global-allocator"))]
 #[global_allocator]
 static GLOBAL: lua_allocators::GlobalBackend<SelectedBackend> = lua_allocators::GlobalBackend::new();

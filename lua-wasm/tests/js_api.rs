@@ -1,7 +1,7 @@
 //! The wasm-bindgen `LuaVm` API as JavaScript sees it: error shapes, statistics, limits,
 //! modules, output. wasm32 only; runs in Node for every backend, and in headless Chromium
 //! when the harness sets WASM_BINDGEN_USE_BROWSER.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "js"))]
 
 use js_sys::{Error, Object, Reflect};
 use lua_wasm::{LuaVm, backend_name};

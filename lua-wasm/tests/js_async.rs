@@ -1,5 +1,5 @@
 //! `runAsync` and `await` (API.md, "Async"), in Node for every backend and in headless Chromium.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "js"))]
 
 use js_sys::{Function, Promise, Reflect};
 use lua_wasm::LuaVm;

@@ -1,7 +1,7 @@
 //! The JS value API (API.md): every conversion row both ways, functions both ways, proxies,
 //! errors, limits, options. wasm32 only; runs in Node for every backend, and in headless
 //! Chromium when the harness sets WASM_BINDGEN_USE_BROWSER.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "js"))]
 
 use js_sys::{Array, BigInt, Function, Map, Object, Reflect, Uint8Array};
 use lua_wasm::LuaVm;
