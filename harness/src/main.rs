@@ -12,6 +12,8 @@ mod demo;
 mod density;
 mod downstream;
 mod imports;
+mod package;
+mod package_test;
 mod progress;
 mod report;
 mod setup;
@@ -32,8 +34,11 @@ commands:
                      build target/lua-wasm/<backend>/{node,web}/lua_wasm.js + .wasm
                      (Lua 5.5: target/lua-wasm/<backend>-lua55/…; default 5.4)
   test               run every test (native, wasm in Node, import allowlist, feature builds;
-                     Lua 5.5 on the default backend, talc; examples/downstream)
+                     Lua 5.5 on the default backend, talc; examples/downstream; the npm
+                     package as installed)
   check-imports F..  check .wasm files against harness/allowed-imports.txt
+  package            build every backend and write the npm package
+                     target/npm/lua-wasm-alloc-<version>.tgz (README figures from reports/)
   demo [--port P]    build every backend and serve the demo page on 127.0.0.1 (default 8000)
   report [--update-baseline] [--lua 5.4|5.5|all] [BACKEND..]
                      build every backend (on both Lua versions by default), measure size,
@@ -76,6 +81,7 @@ fn main() -> ExitCode {
         "build" => setup::run().and_then(|()| build::run_cli(rest)),
         "test" => setup::run().and_then(|()| test::run()),
         "check-imports" => imports::check_files(rest),
+        "package" => setup::run().and_then(|()| package::run(rest)),
         "density" => setup::run().and_then(|()| density::run(rest)),
         "demo" => setup::run().and_then(|()| demo::run(rest)),
         "report" => setup::run().and_then(|()| report::run(rest)),

@@ -7,6 +7,8 @@ use crate::backends::{Lua, NATIVE_ONLY, WASM_BACKENDS};
 use crate::build::{self, JS_MODULE_FEATURES};
 use crate::demo;
 use crate::downstream;
+use crate::package;
+use crate::package_test;
 use crate::progress::step;
 use crate::shell;
 use crate::traces;
@@ -57,6 +59,10 @@ pub fn run() -> Result<(), String> {
         let failed: Vec<String> = crate::testes::run_suite(talc, &dir, "trusted")?.into_iter().filter(|r| !r.passed).map(|r| r.file).collect();
         crate::testes::run_suite(talc, &dir, "untrusted")?;
         if failed.is_empty() { Ok(()) } else { Err(format!("failed: {}", failed.join(", "))) }
+    })?;
+    let tarball = step("npm: pack the package", || package::pack(&built))?;
+    step("npm: the package as installed (Node CJS and ESM, every entry, tsc --strict, esbuild page in Chromium)", || {
+        package_test::run(&tarball)
     })?;
     traces::record_all()?;
     step("benches: every criterion bench once (smoke test, with the recorded traces)", || {

@@ -119,6 +119,14 @@ export type LuaValue = any;
 /** A Lua function seen from JS: call it with JS values; it returns its first result. */
 export type LuaFunction = (...args: LuaValue[]) => LuaValue;
 
+// `Symbol.dispose` (for `using vm = new LuaVm()`), declared as lib.esnext.disposable and
+// @types/node declare it, so that these types compile without either.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 export class LuaVm {
   /** A new Lua state (5.4 or 5.5: see `luaVersion()`). Unknown options are a `TypeError`, out-of-range ones a `RangeError`. */
   constructor(options?: LuaVmOptions);

@@ -44,6 +44,11 @@ fn mean_change(r: &Report, of: impl Fn(&str, bool) -> Option<f64>) -> Option<f64
     geomean(r.workloads.iter().filter(|w| *w != INIT).filter_map(|w| Some(of(w, true)? / of(w, false)?)))
 }
 
+/// A module's workload time against native Lua of its version (geometric mean, `1.43x`).
+pub fn time_vs_native(r: &Report, b: &Backend) -> String {
+    mean_ratio(r, r.native_of(b), |w| Some(b.workload(w)?.time?.median_ms)).map_or("n/a".into(), ratio)
+}
+
 /// A module's name in tables: `talc`, `talc (Lua 5.5)`.
 fn label(b: &Backend) -> String {
     if b.lua == "5.4" { b.name.clone() } else { format!("{} (Lua {})", b.allocator(), b.lua) }
@@ -60,7 +65,7 @@ fn with_change(text: String, new: f64, old: f64) -> String {
 }
 
 /// Geometric mean of the efficiencies (workloads other than `init`) and the worst workload.
-fn efficiency_summary(backend: &Backend) -> String {
+pub fn efficiency_summary(backend: &Backend) -> String {
     let measured: Vec<_> = backend.workloads.iter().filter(|w| w.name != INIT).collect();
     let mean = geomean(measured.iter().map(|w| w.efficiency));
     let worst = measured.iter().min_by(|a, b| a.efficiency.total_cmp(&b.efficiency));

@@ -11,9 +11,9 @@
 pub mod check;
 pub(crate) mod charts;
 mod cold_start;
-mod markdown;
+pub(crate) mod markdown;
 mod measure;
-mod model;
+pub(crate) mod model;
 mod native;
 mod node;
 pub(crate) mod provenance;
