@@ -17,6 +17,7 @@ use std::ffi::CString;
 
 /// Source text that [`Lua::load`] accepts: `&str`, `String`, `&[u8]`, `Vec<u8>`.
 pub trait AsChunk<'a> {
+    /// The source's bytes.
     fn source(self) -> Cow<'a, [u8]>;
 }
 

@@ -11,21 +11,25 @@ use std::hash::{BuildHasher, Hash};
 
 /// A Rust value that can become one Lua value.
 pub trait IntoLua {
+    /// Converts `self` into a value of `lua`'s state.
     fn into_lua(self, lua: &Lua) -> Result<Value>;
 }
 
 /// A Rust value that can be made from one Lua value.
 pub trait FromLua: Sized {
+    /// Converts `value`; a value of another type is an [`ErrorKind::Conversion`](crate::ErrorKind::Conversion) error.
     fn from_lua(value: Value, lua: &Lua) -> Result<Self>;
 }
 
 /// A Rust value that becomes a list of Lua values (arguments or results).
 pub trait IntoLuaMulti {
+    /// Converts `self` into values of `lua`'s state.
     fn into_lua_multi(self, lua: &Lua) -> Result<MultiValue>;
 }
 
 /// A Rust value made from a list of Lua values (arguments or results).
 pub trait FromLuaMulti: Sized {
+    /// Converts `values` (missing ones are nil, extra ones ignored where the type allows).
     fn from_lua_multi(values: MultiValue, lua: &Lua) -> Result<Self>;
 }
 

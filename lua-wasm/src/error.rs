@@ -52,8 +52,11 @@ impl ErrorKind {
 /// raised (empty for syntax errors), and the error object itself.
 #[derive(Clone)]
 pub struct LuaError {
+    /// What failed.
     pub kind: ErrorKind,
+    /// Lua's message, as `lua.c` would print it.
     pub message: String,
+    /// Lua's traceback where the error was raised (empty for syntax errors).
     pub traceback: String,
     /// The Lua error object (`error({code = 1})` keeps its table). None for errors made in
     /// Rust, and when the object could not be kept (out of memory).

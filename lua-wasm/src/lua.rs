@@ -46,9 +46,13 @@ pub const MAX_INSTRUCTION_LIMIT: u32 = i32::MAX as u32;
 /// Memory figures of one state.
 #[derive(Clone, Copy, Debug)]
 pub struct MemoryStats {
+    /// The backend's name (`"talc"`, ...).
     pub backend: &'static str,
+    /// Live and peak bytes and the counts of allocations, reallocations, frees and failures.
     pub alloc: AllocStats,
+    /// The memory limit in bytes (0: none).
     pub limit_bytes: usize,
+    /// Memory the backend holds from its page source.
     pub footprint: Footprint,
 }
 

@@ -7,16 +7,26 @@ use core::ffi::c_void;
 /// object alive (through the registry) until the last clone is dropped.
 #[derive(Clone, Debug, Default)]
 pub enum Value {
+    /// `nil`.
     #[default]
     Nil,
+    /// `true` or `false`.
     Boolean(bool),
+    /// An integer (a number subtype in Lua).
     Integer(i64),
+    /// A float.
     Number(f64),
+    /// A byte string.
     String(LuaString),
+    /// A table.
     Table(Table),
+    /// A Lua or Rust function.
     Function(Function),
+    /// A coroutine.
     Thread(Thread),
+    /// A full userdata.
     UserData(AnyUserData),
+    /// A light userdata: a bare pointer.
     LightUserData(*mut c_void),
 }
 
@@ -59,6 +69,7 @@ impl Value {
         }
     }
 
+    /// Whether this is `nil`.
     pub fn is_nil(&self) -> bool {
         matches!(self, Value::Nil)
     }
@@ -141,15 +152,19 @@ impl core::fmt::Debug for LuaString {
 pub struct MultiValue(Vec<Value>);
 
 impl MultiValue {
+    /// No values.
     pub fn new() -> Self {
         MultiValue(Vec::new())
     }
+    /// These values, in order.
     pub fn from_vec(values: Vec<Value>) -> Self {
         MultiValue(values)
     }
+    /// The values, in order.
     pub fn into_vec(self) -> Vec<Value> {
         self.0
     }
+    /// Appends a value.
     pub fn push(&mut self, value: Value) {
         self.0.push(value)
     }

@@ -71,6 +71,7 @@ pub(crate) struct VmInner {
 
 #[wasm_bindgen]
 impl LuaVm {
+    /// A new state with the options of `LuaVmOptions` (lua_wasm.d.ts).
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> std::result::Result<LuaVm, JsValue> {
         let (options, sinks) = options::parse(&options)?;
