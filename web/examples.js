@@ -11,9 +11,21 @@ return page.describe({ name = "config", sizes = {1, 2, 3}, nested = { on = true 
   "Await": `-- Lua waits for JS promises; the page stays responsive meanwhile.
 local waited = await(sleep(300))
 print("slept " .. waited .. " ms")
-local text = fetchText("/hello.txt"):await()
+local text = fetchText("hello.txt"):await()
 print("fetched: " .. text)
 return #text`,
+  "Memory over time": `-- Builds a table in steps, pausing between them, then drops it: watch the
+-- chart (switch the allocator and run again to compare backends).
+local keep = {}
+for step = 1, 8 do
+  for i = 1, 4000 do keep[#keep + 1] = { i, "item " .. i } end
+  await(sleep(30))
+end
+print("entries", #keep, "in use", collectgarbage("count") // 1, "KiB")
+keep = nil
+collectgarbage()
+await(sleep(30))
+return collectgarbage("count") // 1 .. " KiB after collect"`,
   "Binary trees": `local function tree(d)
   if d == 0 then return {} end
   return {tree(d - 1), tree(d - 1)}

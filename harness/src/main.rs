@@ -39,7 +39,9 @@ commands:
   check-imports F..  check .wasm files against harness/allowed-imports.txt
   package            build every backend and write the npm package
                      target/npm/lua-wasm-alloc-<version>.tgz (README figures from reports/)
-  demo [--port P]    build every backend and serve the demo page on 127.0.0.1 (default 8000)
+  demo [--out DIR] [--host H] [--port P]
+                     build every backend and write the demo page as a static site; without
+                     --out, into target/demo-site/, served on 127.0.0.1:8000 (prints the URL)
   report [--update-baseline] [--lua 5.4|5.5|all] [BACKEND..]
                      build every backend (on both Lua versions by default), measure size,
                      start-up, memory and workload time against native Lua and wasmoon; write

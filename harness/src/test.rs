@@ -71,8 +71,9 @@ pub fn run() -> Result<(), String> {
     step("headless Chromium: the demo page", || {
         // The page offers the Lua 5.4 modules.
         let lua54: Vec<build::Built> = built.iter().filter(|b| b.lua == Lua::V54).cloned().collect();
-        demo::write_manifest(&lua54)?;
-        let server = demo::serve_in_background()?;
+        let site = shell::workspace_root().join("target/demo-site");
+        demo::write_site(&lua54, &site)?;
+        let server = demo::serve_in_background(&site)?;
         shell::run_env("node", &["--test", "--test-reporter=spec", "harness/js/demo.test.mjs"], &[("DEMO_URL", &server.url)])
     })?;
     step("regression gate: sizes and memory against reports/baseline.json", || crate::report::check::gate(&built))?;
