@@ -121,7 +121,7 @@ test("browser: a page bundled with esbuild runs Lua in headless Chromium, with n
     assert.deepEqual(errors, []);
     const result = JSON.parse(await page.textContent("#result"));
     assert.deepEqual(result, {
-      beforeInit: "the Lua module is not instantiated yet: await init() before creating a LuaVm",
+      beforeInit: "the Lua module is not instantiated yet: await init() first",
       talc: { backend: "talc", lua: "5.4", value: { text: "hello, page", n: 42 } },
       awaited: "awaited",
       buddy: { backend: "buddy", value: 1000 },

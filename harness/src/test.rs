@@ -1,6 +1,8 @@
 //! `cargo harness test`: every test of the project, in order, with progress. Native tests
-//! first (fast feedback), then each backend on wasm32 in Node, then the built modules. Lua 5.4
-//! runs everywhere; Lua 5.5 on the default backend (talc), natively, on wasm32 and as a module.
+//! first (fast feedback), then each backend on wasm32 in Node, the features a depending crate
+//! sees and examples/downstream, then the built modules, the npm package as installed, and the
+//! demo. Lua 5.4 runs everywhere; Lua 5.5 on the default backend (talc), natively, on wasm32 and
+//! as a module.
 
 use crate::backend_features;
 use crate::backends::{Lua, NATIVE_ONLY, WASM_BACKENDS};

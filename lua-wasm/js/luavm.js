@@ -1,7 +1,7 @@
 // The public LuaVm class, wrapped around wasm-bindgen's. The harness writes this file into
 // target/lua-wasm/<backend>/{node,web}/lua_wasm.js between a module header and footer
-// (CommonJS for Node, ES module for the web) that define `raw`, wasm-bindgen's generated module,
-// `init` and `assertReady` (which throws until the module is instantiated).
+// (CommonJS for Node, ES module for the web) that define `raw` (wasm-bindgen's module), `init`
+// and `assertReady`.
 //
 // What the wrapper adds: a clear error after free() (wasm-bindgen's own says "null pointer
 // passed to rust"), and a trap in the module (a wasm RuntimeError: a bug, or the engine's own

@@ -71,7 +71,7 @@ pub(crate) struct VmInner {
 
 #[wasm_bindgen]
 impl LuaVm {
-    /// A new state with the options of `LuaVmOptions` (lua_wasm.d.ts).
+    #[allow(missing_docs)] // documented in lua-wasm/js/lua_wasm.d.ts; wasm-bindgen would copy a doc comment into the glue
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> std::result::Result<LuaVm, JsValue> {
         let (options, sinks) = options::parse(&options)?;
