@@ -27,7 +27,10 @@ pub enum ErrorKind {
     /// A file operation of the embedder failed (`Lua::fs`).
     Io,
     /// Lua called `os.exit(code)`: the call ended there (the state stays usable).
-    Exit { code: i32 },
+    Exit {
+        /// The exit code (`os.exit(true)` is 0, `os.exit(false)` 1).
+        code: i32,
+    },
 }
 
 impl ErrorKind {
