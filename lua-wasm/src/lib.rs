@@ -10,8 +10,8 @@
 //!   `default-features = false`. No backend, or two (cargo unites the features of every crate
 //!   in a build), is a build error that says what to change. [`Lua::with_backend`] takes any
 //!   `lua_allocators` backend. What they cost, from the workspace's report (README.md, "Results";
-//!   figures vary by a few percent between runs): modules within 3.5 KiB (gzip) of each other,
-//!   about 170 KiB; talc, dlmalloc, buddy and slab within 15% of each other in speed, bump and
+//!   figures vary by a few percent between runs): modules of about 165 KiB (gzip) within
+//!   3.5 KiB of each other; talc, dlmalloc, buddy and slab within 15% of each other in speed, bump and
 //!   slab the fastest; memory efficiency (peak live / memory taken) about 0.8 for talc and
 //!   dlmalloc, 0.96 for slab, 0.65 for buddy (power-of-two blocks), and near 0 for bump, which
 //!   never reuses freed memory (short-lived states only).
