@@ -1,5 +1,5 @@
 // Node, ES module, under `moduleResolution: nodenext`: the types of the value API.
-import init, { LuaVm, backendName, luaVersion, type LuaError, type LuaValue, type MemoryStats } from "lua-wasm-alloc";
+import init, { LuaVm, backendName, luaVersion, type LuaError, type LuaErrorKind, type LuaValue, type MemoryStats } from "lua-wasm-alloc";
 import * as buddy from "lua-wasm-alloc/buddy";
 
 await init();
@@ -18,9 +18,11 @@ try {
   vm.run("error('x')");
 } catch (e) {
   const error = e as LuaError;
-  const kind: "syntax" | "runtime" | "memory" | "instructionLimit" | "timeLimit" | "handler" | "conversion" | "closed" = error.kind;
-  console.log(kind, error.traceback, error.value);
+  const kind: LuaErrorKind = error.kind;
+  console.log(kind === "runtime", error.traceback, error.value);
 }
+// @ts-expect-error: not a kind of error
+const bogus: LuaErrorKind = "bogus";
 // @ts-expect-error: an unknown option
 new LuaVm({ memoryLimits: 1 });
 // @ts-expect-error: code is a string
@@ -28,4 +30,4 @@ vm.run(42);
 // @ts-expect-error: takeOutput returns a string
 const wrong: number = vm.takeOutput();
 vm.free();
-console.log(sum, all, later, text, bytes, live, version, name, wrong);
+console.log(sum, all, later, text, bytes, live, version, name, wrong, bogus);
