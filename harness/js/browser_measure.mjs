@@ -1,0 +1,162 @@
+// The page chromium.mjs opens: measures every module it is given and the wasmoon peer in this
+// browser, then POSTs the raw samples to /result (statistics are the harness's job).
+//
+// Plan (from /config.json): { coldRuns, initTotal, initBatches, initGroup, reps, workloads: [names] }
+//   cold start:  per sample, a fresh copy of the JS glue (imported before the clock) and the
+//                module's bytes with a nonce custom section appended (V8 caches compiled modules
+//                by their bytes within a process), given as a blob: URL so that compilation
+//                streams as from a server; the clock covers fetch + compile + instantiate, a
+//                new VM and `exec("return 1+1")`. wasmoon: `new LuaFactory(url)`, an engine and
+//                `doString("return 1+1")`, likewise.
+//   VM init:     initTotal VM creations per runner in initBatches interleaved batches, timed in
+//                groups of initGroup (a VM takes ~30 µs, near the clock's 5 µs resolution).
+//   workloads:   one untimed pass (results, warm-up), then reps rounds, each running every
+//                workload once on every runner (rotated), each run on a fresh VM.
+// Result: { userAgent, cold: {runner: [ms]}, init: {runner: [ms per VM]},
+//           results: {runner: {workload: result}}, samples: {runner: {workload: [ms]}} }
+
+const config = await (await fetch("/config.json")).json();
+const plan = config.plan;
+const post = (path, value) => fetch(path, { method: "POST", body: typeof value === "string" ? value : JSON.stringify(value) });
+const progress = (text) => post("/progress", text);
+
+function withNonce(bytes, nonce) {
+  // A custom section (id 0): size, name "nonce", 4 payload bytes.
+  const section = new Uint8Array([0, 10, 5, 110, 111, 110, 99, 101, 0, 0, 0, 0]);
+  new DataView(section.buffer).setUint32(8, nonce, true);
+  const out = new Uint8Array(bytes.length + section.length);
+  out.set(bytes);
+  out.set(section, bytes.length);
+  return out;
+}
+
+const blobUrl = (bytes) => URL.createObjectURL(new Blob([bytes], { type: "application/wasm" }));
+let nonce = 0;
+
+async function ourRunner(name) {
+  const wasmPath = (copy) => `/m/${name}/${copy}/lua_wasm_bindgen_bg.wasm`;
+  const bytes = new Uint8Array(await (await fetch(wasmPath("main"))).arrayBuffer());
+  const glue = await import(`/m/${name}/main/lua_wasm.js`);
+  await glue.default({ module_or_path: wasmPath("main") });
+  return {
+    async cold() {
+      const copy = `c${++nonce}`;
+      const fresh = await import(`/m/${name}/${copy}/lua_wasm.js`);
+      const url = blobUrl(withNonce(bytes, nonce));
+      const start = performance.now();
+      await fresh.default({ module_or_path: url });
+      const result = new fresh.LuaVm().exec("return 1+1");
+      const ms = performance.now() - start;
+      URL.revokeObjectURL(url);
+      return { ms, result };
+    },
+    async initGroup(n) {
+      const vms = [];
+      const start = performance.now();
+      for (let i = 0; i < n; i++) vms.push(new glue.LuaVm());
+      const ms = performance.now() - start;
+      for (const vm of vms) vm.free();
+      return ms / n;
+    },
+    async run(source, workload) {
+      const vm = new glue.LuaVm();
+      const start = performance.now();
+      const result = vm.exec(source, `=${workload}`);
+      const ms = performance.now() - start;
+      vm.free();
+      return { ms, result };
+    },
+  };
+}
+
+async function wasmoonRunner() {
+  await new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = "/wasmoon/index.js";
+    script.onload = resolve;
+    script.onerror = () => reject(new Error("cannot load /wasmoon/index.js"));
+    document.head.append(script);
+  });
+  const { LuaFactory } = globalThis.wasmoon;
+  const bytes = new Uint8Array(await (await fetch("/wasmoon/glue.wasm")).arrayBuffer());
+  const factory = new LuaFactory("/wasmoon/glue.wasm");
+  await factory.getLuaModule();
+  return {
+    async cold() {
+      const url = blobUrl(withNonce(bytes, ++nonce));
+      const start = performance.now();
+      const engine = await new LuaFactory(url).createEngine();
+      const result = String(await engine.doString("return 1+1"));
+      const ms = performance.now() - start;
+      engine.global.close();
+      URL.revokeObjectURL(url);
+      return { ms, result };
+    },
+    async initGroup(n) {
+      const engines = [];
+      const start = performance.now();
+      for (let i = 0; i < n; i++) engines.push(await factory.createEngine());
+      const ms = performance.now() - start;
+      for (const engine of engines) engine.global.close();
+      return ms / n;
+    },
+    async run(source) {
+      const engine = await factory.createEngine();
+      const start = performance.now();
+      const result = String(await engine.doString(source));
+      const ms = performance.now() - start;
+      engine.global.close();
+      return { ms, result };
+    },
+  };
+}
+
+const rotated = (list, round) => list.map((_, i) => list[(i + round) % list.length]);
+const push = (table, runner, key, value) => ((table[runner] ??= {})[key] ??= []).push(value);
+
+async function measure() {
+  const runners = {};
+  for (const name of config.modules) runners[name] = await ourRunner(name);
+  if (config.wasmoon) runners.wasmoon = await wasmoonRunner();
+  const names = Object.keys(runners);
+  const out = { userAgent: navigator.userAgent, crossOriginIsolated, cold: {}, init: {}, results: {}, samples: {} };
+
+  await progress(`cold start: ${plan.coldRuns} per runner`);
+  for (let round = 0; round < plan.coldRuns; round++) {
+    for (const name of rotated(names, round)) {
+      const { ms, result } = await runners[name].cold();
+      if (result !== "2") throw new Error(`cold start of ${name}: return 1+1 gave ${result}`);
+      (out.cold[name] ??= []).push(ms);
+    }
+  }
+
+  await progress(`VM init: ${plan.initTotal} per runner`);
+  const groups = Math.max(1, Math.round(plan.initTotal / plan.initBatches / plan.initGroup));
+  for (let batch = 0; batch < plan.initBatches; batch++) {
+    for (const name of rotated(names, batch)) {
+      for (let g = 0; g < groups; g++) (out.init[name] ??= []).push(await runners[name].initGroup(plan.initGroup));
+    }
+  }
+
+  await progress("workloads: one run each (results, warm-up)");
+  for (const workload of plan.workloads) {
+    for (const name of names) {
+      (out.results[name] ??= {})[workload] = (await runners[name].run(config.sources[workload], workload)).result;
+    }
+  }
+  for (let round = 0; round < plan.reps; round++) {
+    await progress(`workloads: timed round ${round + 1}/${plan.reps}`);
+    for (const workload of plan.workloads) {
+      for (const name of rotated(names, round)) {
+        push(out.samples, name, workload, (await runners[name].run(config.sources[workload], workload)).ms);
+      }
+    }
+  }
+  return out;
+}
+
+try {
+  await post("/result", await measure());
+} catch (error) {
+  await post("/error", `${error.name}: ${error.message}\n${error.stack ?? ""}`);
+}
