@@ -1,7 +1,8 @@
 // The page chromium.mjs opens: measures every module it is given and the wasmoon peer in this
 // browser, then POSTs the raw samples to /result (statistics are the harness's job).
 //
-// Plan (from /config.json): { coldRuns, initTotal, initBatches, initGroup, reps, workloads: [names] }
+// Plan (from /config.json): { coldRuns, initTotal, initBatches, initGroup, reps, workloads: [names],
+//                             micro: [names], microRunners: [runners] }
 //   cold start:  per sample, a fresh copy of the JS glue (imported before the clock) and the
 //                module's bytes with a nonce custom section appended (V8 caches compiled modules
 //                by their bytes within a process), given as a blob: URL so that compilation
@@ -11,7 +12,8 @@
 //   VM init:     initTotal VM creations per runner in initBatches interleaved batches, timed in
 //                groups of initGroup (a VM takes ~30 µs, near the clock's 5 µs resolution).
 //   workloads:   one untimed pass (results, warm-up), then reps rounds, each running every
-//                workload once on every runner (rotated), each run on a fresh VM.
+//                workload once on every runner (rotated), each run on a fresh VM; likewise the
+//                micro benchmarks on the micro runners.
 // Result: { userAgent, cold: {runner: [ms]}, init: {runner: [ms per VM]},
 //           results: {runner: {workload: result}}, samples: {runner: {workload: [ms]}} }
 
@@ -144,11 +146,20 @@ async function measure() {
       (out.results[name] ??= {})[workload] = (await runners[name].run(config.sources[workload], workload)).result;
     }
   }
+  // The micro benchmarks (coroutine switch, pcall) on the runners named for them.
+  const micro = names.filter((name) => plan.microRunners.includes(name));
+  for (const workload of plan.micro) {
+    for (const name of micro) {
+      (out.results[name] ??= {})[workload] = (await runners[name].run(config.sources[workload], workload)).result;
+    }
+  }
   for (let round = 0; round < plan.reps; round++) {
     await progress(`workloads: timed round ${round + 1}/${plan.reps}`);
-    for (const workload of plan.workloads) {
-      for (const name of rotated(names, round)) {
-        push(out.samples, name, workload, (await runners[name].run(config.sources[workload], workload)).ms);
+    for (const [list, who] of [[plan.workloads, names], [plan.micro, micro]]) {
+      for (const workload of list) {
+        for (const name of rotated(who, round)) {
+          push(out.samples, name, workload, (await runners[name].run(config.sources[workload], workload)).ms);
+        }
       }
     }
   }

@@ -14,6 +14,7 @@ mod downstream;
 mod imports;
 mod package;
 mod package_test;
+mod profile;
 mod progress;
 mod report;
 mod setup;
@@ -30,9 +31,10 @@ usage: cargo harness <command> [options]
 commands:
   setup              install what is missing (clang-19, llvm-19, binaryen, chromium,
                      the wasm32 target, wasm-bindgen-cli at the Cargo.lock version)
-  build [--lua 5.4|5.5|all] [BACKEND..]
+  build [--lua 5.4|5.5|all] [--profile default|speed|size] [BACKEND..]
                      build target/lua-wasm/<backend>/{node,web}/lua_wasm.js + .wasm
-                     (Lua 5.5: target/lua-wasm/<backend>-lua55/…; default 5.4)
+                     (Lua 5.5: target/lua-wasm/<backend>-lua55/…; default 5.4; profiles
+                     speed and size: …/<backend>-speed/, …/<backend>-size/)
   test               run every test (native, wasm in Node, import allowlist, feature builds;
                      Lua 5.5 on the default backend, talc; examples/downstream; the npm
                      package as installed)
@@ -43,10 +45,12 @@ commands:
                      build every backend and write the demo page as a static site; without
                      --out, into target/demo-site/, served on 127.0.0.1:8000 (prints the URL)
   report [--update-baseline] [--lua 5.4|5.5|all] [BACKEND..]
-                     build every backend (on both Lua versions by default), measure size,
-                     start-up, memory and workload time against native Lua and wasmoon; write
-                     reports/latest.{json,md}, the SVG charts and README.md's results
-                     (--update-baseline: also reports/baseline.json)
+                     build every backend (on both Lua versions by default) and the first
+                     one in the speed and size profiles, measure size, start-up, memory,
+                     workload time and coroutine/pcall cost in Node and in headless Chromium
+                     against native Lua and wasmoon; write reports/latest.{json,md}, the SVG
+                     charts and README.md's results (--update-baseline: also
+                     reports/baseline.json)
   check [--lua 5.4|5.5|all] [BACKEND..]
                      the regression gate: build, run each workload once, fail when a size or
                      memory figure exceeds reports/baseline.json by more than 1%

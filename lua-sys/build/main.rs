@@ -4,6 +4,7 @@
 
 mod lua_source;
 mod luaconf;
+mod optimisation;
 mod wasm_clang;
 
 use std::env;
@@ -39,13 +40,10 @@ fn main() {
 
     let mut build = cc::Build::new();
     build.include(&lua_dir).warnings(false);
-    for file in lua_source::library_files(&lua_dir) {
-        build.file(file);
-    }
     // Every block a backend gives Lua is aligned to lua_allocators::LUA_MAX_ALIGN (8 on 32-bit
     // targets, 16 on 64-bit ones): layout.c fails the build if Lua asks for more.
     let max_align = if env::var("CARGO_CFG_TARGET_POINTER_WIDTH").as_deref() == Ok("32") { "8" } else { "16" };
-    build.file(manifest.join("build/layout.c")).define("LUA_SYS_MAX_ALIGN", max_align);
+    build.define("LUA_SYS_MAX_ALIGN", max_align);
     // Lua's own C stack limit: C calls (metamethods, pcall, parser recursion) beyond it raise
     // "C stack overflow" as a Lua error, long before the wasm shadow stack runs out.
     build.define("LUAI_MAXCCALLS", "200");
@@ -61,7 +59,15 @@ fn main() {
     // Files, standard streams and the environment, on every target: every C file gets the
     // redirections of shim/files/lua_shim_files.h, served by files.c and src/files.rs.
     let files = manifest.join("shim/files");
-    build.include(&files).flag("-include").flag(files.join("prelude.h").to_str().expect("a UTF-8 path")).file(files.join("files.c"));
+    build.include(&files).flag("-include").flag(files.join("prelude.h").to_str().expect("a UTF-8 path"));
+    // After every flag and define above (the hot files' build is a copy), before any other file.
+    optimisation::add_files(&mut build, lua_source::library_files(&lua_dir));
+    build.file(manifest.join("build/layout.c")).file(files.join("files.c"));
+    if wasm {
+        for file in ["sjlj.c", "printf.c", "string.c", "stdlib.c"] {
+            build.file(manifest.join("shim/c").join(file));
+        }
+    }
     build.compile(if minor == "5.4" { "lua54" } else { "lua55" });
 
     println!("cargo:include={}", lua_dir.display());
@@ -79,7 +85,4 @@ fn configure_wasm(build: &mut cc::Build, manifest: &Path) {
         .flag("-wasm-enable-sjlj")
         // No libc to inline from and no stack protector runtime.
         .flag("-fno-stack-protector");
-    for file in ["sjlj.c", "printf.c", "string.c", "stdlib.c"] {
-        build.file(shim.join("c").join(file));
-    }
 }

@@ -177,6 +177,7 @@ mod tests {
         Backend {
             name: name.into(),
             lua: "5.4".into(),
+            profile: "default".into(),
             wasm_bytes: wasm,
             wasm_gzip_bytes: wasm / 3,
             js_glue_bytes: 20_000,
@@ -184,11 +185,14 @@ mod tests {
             wasm_opt: true,
             cold_start: None,
             vm_init: None,
+            chromium_cold_start: None,
+            chromium_vm_init: None,
             live_after_init: 15_000,
             workloads: vec![WorkloadFigures {
                 name: "churn".into(),
                 checksum: "churn 42".into(),
                 time: None,
+                chromium_time: None,
                 peak_live_bytes: peak,
                 grown_bytes: 2 * peak,
                 grow_count: 3,

@@ -17,7 +17,7 @@ pub fn kib(bytes: u64) -> String {
     }
 }
 
-fn ms(value: f64) -> String {
+pub(super) fn ms(value: f64) -> String {
     match value {
         v if v < 1.0 => format!("{v:.3} ms"),
         v if v < 10.0 => format!("{v:.2} ms"),
@@ -49,9 +49,29 @@ pub fn time_vs_native(r: &Report, b: &Backend) -> String {
     mean_ratio(r, r.native_of(b), |w| Some(b.workload(w)?.time?.median_ms)).map_or("n/a".into(), ratio)
 }
 
-/// A module's name in tables: `talc`, `talc (Lua 5.5)`.
-fn label(b: &Backend) -> String {
-    if b.lua == "5.4" { b.name.clone() } else { format!("{} (Lua {})", b.allocator(), b.lua) }
+/// A module's name in tables: `talc`, `talc (Lua 5.5)`, `talc (speed profile)`.
+pub(super) fn label(b: &Backend) -> String {
+    let mut notes = Vec::new();
+    if b.lua != "5.4" {
+        notes.push(format!("Lua {}", b.lua));
+    }
+    if b.profile != "default" {
+        notes.push(format!("{} profile", b.profile));
+    }
+    if notes.is_empty() { b.allocator().to_owned() } else { format!("{} ({})", b.allocator(), notes.join(", ")) }
+}
+
+/// A runner's name in tables: a module's label, `wasmoon`, `native Lua 5.4`.
+fn runner_label(r: &Report, runner: &str) -> String {
+    match r.backends.iter().find(|b| b.name == runner) {
+        Some(b) => label(b),
+        None if runner == "native" => native_label(&r.native, "5.4"),
+        None => runner.to_owned(),
+    }
+}
+
+fn median(t: Option<Timing>) -> String {
+    t.map_or("n/a".into(), |t| ms(t.median_ms))
 }
 
 /// The native reference's name in tables.
@@ -84,19 +104,25 @@ fn targets_summary(r: &Report, backend: &str) -> String {
 /// The headline: one row per backend, then the references.
 pub fn headline(r: &Report) -> String {
     let mut out = String::new();
-    out.push_str("| runtime | .wasm gzip -9 (raw) | cold start | VM init | live after init | time vs native | memory efficiency | PRP targets |\n");
-    out.push_str("|---|---:|---:|---:|---:|---:|---:|---|\n");
+    out.push_str(
+        "| runtime | .wasm gzip -9 (raw) | cold start, Node | cold start, Chromium | VM init, Node | VM init, Chromium | live after init \
+         | time vs native, Node | time vs native, Chromium | memory efficiency | PRP targets |\n",
+    );
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for b in &r.backends {
         let _ = writeln!(
             out,
-            "| {} | {} ({}) | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} ({}) | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             label(b),
             kib(b.wasm_gzip_bytes),
             kib(b.wasm_bytes),
-            b.cold_start.map_or("n/a".into(), |t| ms(t.median_ms)),
-            b.vm_init.map_or("n/a".into(), |t| ms(t.median_ms)),
+            median(b.cold_start),
+            median(b.chromium_cold_start),
+            median(b.vm_init),
+            median(b.chromium_vm_init),
             kib(b.live_after_init),
             mean_ratio(r, r.native_of(b), |w| Some(b.workload(w)?.time?.median_ms)).map_or("n/a".into(), ratio),
+            mean_ratio(r, r.native_of(b), |w| Some(b.workload(w)?.chromium_time?.median_ms)).map_or("n/a".into(), ratio),
             efficiency_summary(b),
             targets_summary(r, &b.name),
         );
@@ -104,25 +130,28 @@ pub fn headline(r: &Report) -> String {
     let w = &r.wasmoon;
     match &w.skipped {
         Some(why) => {
-            let _ = writeln!(out, "| wasmoon {} | skipped: {why} | | | | | | |", w.version);
+            let _ = writeln!(out, "| wasmoon {} | skipped: {why} | | | | | | | | | |", w.version);
         }
         None => {
             let _ = writeln!(
                 out,
-                "| wasmoon {} (peer) | {} ({}) | {} | {} | n/a | {} | n/a | |",
+                "| wasmoon {} (peer) | {} ({}) | {} | {} | {} | {} | n/a | {} | {} | n/a | |",
                 w.version,
                 kib(w.wasm_gzip_bytes),
                 kib(w.wasm_bytes),
-                w.cold_start.map_or("n/a".into(), |t| ms(t.median_ms)),
-                w.vm_init.map_or("n/a".into(), |t| ms(t.median_ms)),
+                median(w.cold_start),
+                median(w.chromium_cold_start),
+                median(w.vm_init),
+                median(w.chromium_vm_init),
                 mean_ratio(r, Some(&r.native), |name| Some(w.workload(name)?.time.median_ms)).map_or("n/a".into(), ratio),
+                mean_ratio(r, Some(&r.native), |name| Some(w.workload(name)?.chromium_time?.median_ms)).map_or("n/a".into(), ratio),
             );
         }
     }
     for (native, version) in std::iter::once((&r.native, "5.4")).chain(r.native_lua55.as_ref().map(|n| (n, "5.5"))) {
         let _ = writeln!(
             out,
-            "| {}, system malloc (reference) | | | {} | {} | 1.00x | | |",
+            "| {}, system malloc (reference) | | | | {} | | {} | 1.00x | 1.00x | | |",
             native_label(native, version),
             ms(native.vm_init.median_ms),
             kib(native.live_after_init)
@@ -206,6 +235,8 @@ pub fn document(r: &Report) -> String {
     out.push_str("## Headline\n\n");
     out.push_str(&headline(r));
     out.push_str(READING);
+    out.push_str(&super::goals::section(r));
+    out.push_str(&micro_section(r));
 
     out.push_str("\n## PRP targets\n\n| backend | target | value | limit | result | margin |\n|---|---|---:|---:|---|---:|\n");
     for t in &r.targets {
@@ -220,7 +251,8 @@ pub fn document(r: &Report) -> String {
 
     out.push_str("\n## Size\n\n| module | .wasm | gzip -9 | JS glue | as rustc linked it |\n|---|---:|---:|---:|---:|\n");
     for b in &r.backends {
-        let linked = if b.wasm_opt { format!("{} B (then wasm-opt -Oz)", b.linked_wasm_bytes) } else { "(wasm-opt not installed)".into() };
+        let level = if b.profile == "speed" { "-O3" } else { "-Oz" };
+        let linked = if b.wasm_opt { format!("{} B (then wasm-opt {level})", b.linked_wasm_bytes) } else { "(wasm-opt not installed)".into() };
         let _ = writeln!(out, "| {} | {} B | {} B | {} B | {linked} |", label(b), b.wasm_bytes, b.wasm_gzip_bytes, b.js_glue_bytes);
     }
     if r.wasmoon.skipped.is_none() {
@@ -228,51 +260,46 @@ pub fn document(r: &Report) -> String {
         let _ = writeln!(out, "| wasmoon {} (glue.wasm, index.js) | {} B | {} B | {} B | |", w.version, w.wasm_bytes, w.wasm_gzip_bytes, w.js_glue_bytes);
     }
 
-    out.push_str("\n## Start-up\n\n| runtime | cold start (fresh Node process) | VM init (new VM on a loaded module) | live after init |\n|---|---:|---:|---:|\n");
+    out.push_str(
+        "\n## Start-up\n\n| runtime | cold start (fresh Node process) | cold start, Chromium | VM init (new VM on a loaded module) \
+         | VM init, Chromium | live after init |\n|---|---:|---:|---:|---:|---:|\n",
+    );
     for b in &r.backends {
-        let _ = writeln!(out, "| {} | {} | {} | {} |", label(b), median_min(b.cold_start), median_min(b.vm_init), kib(b.live_after_init));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            label(b),
+            median_min(b.cold_start),
+            median_min(b.chromium_cold_start),
+            median_min(b.vm_init),
+            median_min(b.chromium_vm_init),
+            kib(b.live_after_init)
+        );
     }
     if r.wasmoon.skipped.is_none() {
-        let _ = writeln!(out, "| wasmoon | {} | {} | n/a |", median_min(r.wasmoon.cold_start), median_min(r.wasmoon.vm_init));
+        let w = &r.wasmoon;
+        let _ = writeln!(
+            out,
+            "| wasmoon | {} | {} | {} | {} | n/a |",
+            median_min(w.cold_start),
+            median_min(w.chromium_cold_start),
+            median_min(w.vm_init),
+            median_min(w.chromium_vm_init)
+        );
     }
     for (native, version) in natives(r) {
-        let _ = writeln!(out, "| {} | n/a | {} | {} (64-bit) |", native_label(native, version), median_min(Some(native.vm_init)), kib(native.live_after_init));
+        let _ = writeln!(out, "| {} | n/a | n/a | {} | n/a | {} (64-bit) |", native_label(native, version), median_min(Some(native.vm_init)), kib(native.live_after_init));
     }
 
     let _ = writeln!(
         out,
-        "\n## Workload time\n\nMedian (min) of n={} runs, each on a fresh VM, runners interleaved; ratio to native Lua of the same version in brackets.\n",
+        "\n## Workload time\n\nMedian (min) of n={} runs, each on a fresh VM, runners interleaved; ratio to native Lua of the same version in brackets.\n\nIn Node:\n",
         s.workload_reps
     );
-    out.push_str("| workload |");
-    for (native, version) in natives(r) {
-        let _ = write!(out, " {} |", native_label(native, version));
-    }
-    for b in &r.backends {
-        let _ = write!(out, " {} |", label(b));
-    }
-    let peer = r.wasmoon.skipped.is_none();
-    out.push_str(if peer { " wasmoon |\n|---|" } else { "\n|---|" });
-    out.push_str(&"---:|".repeat(natives(r).count() + r.backends.len() + usize::from(peer)));
-    out.push('\n');
-    for w in &r.workloads {
-        // The ratio is to native Lua of the runner's version.
-        let cell = |t: Option<Timing>, native: Option<&Native>| match (t, native.and_then(|n| n.workload(w)).map(|n| n.time)) {
-            (Some(t), Some(n)) if w != INIT => format!("{} ({}) [{}]", ms(t.median_ms), ms(t.min_ms), ratio(t.median_ms / n.median_ms)),
-            (Some(t), _) => format!("{} ({})", ms(t.median_ms), ms(t.min_ms)),
-            _ => "n/a".into(),
-        };
-        let _ = write!(out, "| {w} |");
-        for (native, _) in natives(r) {
-            let _ = write!(out, " {} |", cell(native.workload(w).map(|n| n.time), Some(native)));
-        }
-        for b in &r.backends {
-            let _ = write!(out, " {} |", cell(b.workload(w).and_then(|x| x.time), r.native_of(b)));
-        }
-        if peer {
-            let _ = write!(out, " {} |", cell(r.wasmoon.workload(w).map(|x| x.time), Some(&r.native)));
-        }
-        out.push('\n');
+    out.push_str(&workload_table(r, false));
+    if let Some(version) = &r.chromium {
+        let _ = writeln!(out, "\nIn headless Chromium ({version}; the native columns are the same native runs):\n");
+        out.push_str(&workload_table(r, true));
     }
 
     out.push_str("\n## Memory per workload\n\nPeak live bytes, linear memory the VM's backend grew (memory.grow calls), efficiency = peak live / grown. Native peak live (64-bit pointers) for reference.\n\n");
@@ -325,16 +352,92 @@ pub fn document(r: &Report) -> String {
     let _ = writeln!(
         out,
         "## Method\n\n\
-         - Size: the shipped `.wasm` (wasm-opt -Oz, then wasm-bindgen), raw and gzip -9; JS glue = `lua_wasm.js` + `lua_wasm_bindgen.js` (web target).\n\
+         - Size: the shipped `.wasm` (wasm-opt at the profile's level, then wasm-bindgen), raw and gzip -9; JS glue = `lua_wasm.js` + `lua_wasm_bindgen.js` (web target).\n\
          - Cold start: n={} fresh Node processes per module (`harness/js/cold_start.mjs`); with the module bytes and the JS glue already loaded, the clock covers compile + instantiate + new VM + `exec(\"return 1+1\")`. wasmoon: the same, its own read of `glue.wasm` served from memory.\n\
          - VM init: n={} VM creations (newstate + openlibs) per runner on a loaded module, in 10 interleaved batches.\n\
          - Workloads: `benches/lua/*.lua`; only the exec is timed, each run on a fresh VM (wasmoon: a fresh engine and `doString`); one untimed pass first (memory figures, checksums, warm-up).\n\
          - Memory: `memoryStats()` of the VM that ran the workload: `peakBytes`, `peakHeapBytes` (the most linear memory its backend held; memory efficiency is `peakBytes / peakHeapBytes`), `growCount`.\n\
          - Lua versions: each backend on Lua 5.4 and on 5.5 (`target/lua-wasm/<backend>-lua55/`); native Lua 5.4 runs in the harness process, native 5.5 in `native_measure` (benches crate), both on the system allocator.\n\
+         - Chromium: one headless Chromium (`harness/js/chromium.mjs`, `browser_measure.mjs`) started on a page served from 127.0.0.1, with no DevTools client attached (one makes every thrown wasm exception ~15x slower); the page is cross-origin isolated (5 µs clock) and POSTs its samples back. Cold start: n={} per module, each from the module's bytes with a nonce custom section appended (V8 reuses compiled modules with the same bytes) through a `blob:` URL, so compilation streams; the clock covers compile + instantiate + new VM + `exec(\"return 1+1\")` (wasmoon: `new LuaFactory(url)`, an engine, `doString`). VM init: per-VM time of groups of 10 creations. Workloads and micro benchmarks as in Node, each module in the same page.\n\
+         - Profiles: `default` (Rust opt-level s; Lua's hot C files lvm, ldo, ltable, lgc, lstring, lfunc, ltm, lapi at -O2 and the rest at -Os; wasm-opt -Oz), `speed` (opt-level 3, C -O3, wasm-opt -O3) and `size` (opt-level z, C -Oz, wasm-opt -Oz), of the default backend on Lua 5.4. Name and producers sections are stripped (wasm-bindgen).\n\
+         - Micro benchmarks (`harness/micro/*.lua`): µs per op = median run time / ops; native Lua 5.4 in process.\n\
          - Targets: VM init median < 5 ms; `.wasm` (raw) < 1.5 MB (1,500,000 bytes).\n\
          - `cargo harness check` fails when a size or memory figure exceeds `reports/baseline.json` by more than {}%.",
-        s.cold_start_runs, s.vm_init_runs, s.tolerance_percent
+        s.cold_start_runs, s.vm_init_runs, s.cold_start_runs, s.tolerance_percent
     );
+    out
+}
+
+/// Workload times in Node or in Chromium: one column per runner, native first.
+fn workload_table(r: &Report, chromium: bool) -> String {
+    let mut out = String::new();
+    out.push_str("| workload |");
+    for (native, version) in natives(r) {
+        let _ = write!(out, " {} |", native_label(native, version));
+    }
+    for b in &r.backends {
+        let _ = write!(out, " {} |", label(b));
+    }
+    let peer = r.wasmoon.skipped.is_none();
+    out.push_str(if peer { " wasmoon |\n|---|" } else { "\n|---|" });
+    out.push_str(&"---:|".repeat(natives(r).count() + r.backends.len() + usize::from(peer)));
+    out.push('\n');
+    for w in &r.workloads {
+        // The ratio is to native Lua of the runner's version.
+        let cell = |t: Option<Timing>, native: Option<&Native>| match (t, native.and_then(|n| n.workload(w)).map(|n| n.time)) {
+            (Some(t), Some(n)) if w != INIT => format!("{} ({}) [{}]", ms(t.median_ms), ms(t.min_ms), ratio(t.median_ms / n.median_ms)),
+            (Some(t), _) => format!("{} ({})", ms(t.median_ms), ms(t.min_ms)),
+            _ => "n/a".into(),
+        };
+        let _ = write!(out, "| {w} |");
+        for (native, _) in natives(r) {
+            let _ = write!(out, " {} |", cell(native.workload(w).map(|n| n.time), Some(native)));
+        }
+        for b in &r.backends {
+            let _ = write!(out, " {} |", cell(b.workload(w).and_then(|x| if chromium { x.chromium_time } else { x.time }), r.native_of(b)));
+        }
+        if peer {
+            let _ = write!(out, " {} |", cell(r.wasmoon.workload(w).and_then(|x| if chromium { x.chromium_time } else { Some(x.time) }), Some(&r.native)));
+        }
+        out.push('\n');
+    }
+
+    out
+}
+
+/// `## Coroutine and error cost`: µs per op of each micro benchmark, Node and Chromium, with the
+/// ratio to native Lua 5.4.
+fn micro_section(r: &Report) -> String {
+    let Some(first) = r.micro.first() else { return String::new() };
+    let runners: Vec<&str> = first.runs.iter().map(|x| x.runner.as_str()).filter(|x| *x != "native").collect();
+    let mut out = String::from(
+        "\n## Coroutine and error cost\n\nMicroseconds per op (median run / ops; `harness/micro/`), ratio to native Lua 5.4 in brackets. \
+         `coroutine_switch`: a resume and its yield; `pcall_error`: pcall of a function that raises an error with a message; \
+         `pcall_ok`: pcall of a function that returns. On wasm a yield or an error is a thrown wasm exception, and a pcall a setjmp.\n\n| op | native |",
+    );
+    for runner in &runners {
+        let name = runner_label(r, runner);
+        let _ = write!(out, " {name}, Node | {name}, Chromium |");
+    }
+    out.push_str("\n|---|---:|");
+    out.push_str(&"---:|".repeat(2 * runners.len()));
+    out.push('\n');
+    for m in &r.micro {
+        let us = |t: Option<Timing>| t.map(|t| t.median_ms * 1000.0 / m.ops as f64);
+        let run = |runner: &str| m.runs.iter().find(|x| x.runner == runner);
+        let native = run("native").and_then(|x| us(x.node));
+        let cell = |v: Option<f64>| match (v, native) {
+            (Some(v), Some(n)) => format!("{v:.3} µs [{:.1}x]", v / n),
+            (Some(v), None) => format!("{v:.3} µs"),
+            _ => "n/a".into(),
+        };
+        let _ = write!(out, "| {} (n={}) | {} |", m.name, m.ops, native.map_or("n/a".into(), |n| format!("{n:.3} µs")));
+        for runner in &runners {
+            let x = run(runner);
+            let _ = write!(out, " {} | {} |", cell(x.and_then(|x| us(x.node))), cell(x.and_then(|x| us(x.chromium))));
+        }
+        out.push('\n');
+    }
     out
 }
 
@@ -378,4 +481,6 @@ Cold start and VM init are medians (details below). *Time vs native* is the geom
 workloads (not `init`) of median wasm time / median native time of the same Lua version: 1.00x \
 would be native speed. *Memory efficiency* is peak live bytes / linear memory grown, geometric mean and worst workload: 1.00 \
 would mean no memory wasted. Sizes and memory figures are deterministic; times vary from run to run. \
-The Lua 5.5 rows are the same backends built with `--features lua55`.\n";
+The Lua 5.5 rows are the same backends built with `--features lua55`; the speed and size profile rows \
+are the default backend built with `cargo harness build --profile speed|size`. Chromium columns: the same measurements in headless \
+Chromium, in one page with wasmoon beside (see Method).\n";

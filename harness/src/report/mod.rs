@@ -4,15 +4,22 @@
 //! charts, and README.md's results table. `cargo harness check` (check.rs) gates the
 //! deterministic figures against `reports/baseline.json`.
 //!
-//! One file per job: workloads.rs (the Lua scripts), node.rs (the Node process that runs the
-//! modules), native.rs, cold_start.rs, measure.rs (the order of runs), stats.rs, sizes.rs,
-//! provenance.rs, model.rs (the JSON), markdown.rs, charts.rs, readme.rs, check.rs.
+//! One file per job: workloads.rs (the Lua scripts), micro.rs (coroutine and pcall costs),
+//! node.rs (the Node process that runs the modules), chromium.rs (the same in headless
+//! Chromium), native.rs, cold_start.rs, measure.rs (the order of runs), stats.rs, sizes.rs,
+//! provenance.rs, model.rs (the JSON), markdown.rs, goals.rs, charts.rs, readme.rs, check.rs.
+//!
+//! Besides every backend on both Lua versions, the default backend (talc) is built on Lua 5.4 in
+//! the `speed` and `size` profiles too (profile.rs), and measured alike.
 
 pub mod check;
 pub(crate) mod charts;
+mod chromium;
 mod cold_start;
 pub(crate) mod markdown;
+mod goals;
 mod measure;
+mod micro;
 pub(crate) mod model;
 mod native;
 mod node;
@@ -24,10 +31,11 @@ mod workloads;
 
 use crate::backends::{self, Lua};
 use crate::build::{self, Built};
+use crate::profile::Profile;
 use crate::progress::step;
 use crate::shell::workspace_root;
 use measure::{Run, Sessions, WASMOON, native_runner};
-use model::{Backend, Native, NativeWorkload, PeerWorkload, Report, Settings, Target, Wasmoon, WorkloadFigures};
+use model::{Backend, Micro, MicroRun, Native, NativeWorkload, PeerWorkload, Report, Settings, Target, Wasmoon, WorkloadFigures};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -35,6 +43,8 @@ const COLD_START_RUNS: usize = 21;
 const VM_INIT_RUNS: usize = 1000;
 const VM_INIT_BATCHES: usize = 10;
 const WORKLOAD_REPS: usize = 15;
+/// In Chromium, VM init is timed in groups of this many VMs (the page's clock ticks in 5 µs).
+const CHROMIUM_INIT_GROUP: usize = 10;
 /// PRP targets.
 const INIT_LIMIT_MS: f64 = 5.0;
 const WASM_LIMIT_BYTES: f64 = 1_500_000.0;
@@ -47,10 +57,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let (versions, names) = backends::parse_lua(&names, &Lua::ALL)?;
     let backends = backends::parse(&names)?;
     let workloads = workloads::load()?;
-    let built = build::run_versions(&backends, &versions)?;
+    let micro = micro::load()?;
+    let mut built = build::run_versions(&backends, &versions)?;
+    // The default backend's neighbours: the same code built for speed and for size.
+    if versions.contains(&Lua::V54) {
+        for profile in [Profile::Speed, Profile::Size] {
+            built.extend(build::run_profile(&backends[..1], &[Lua::V54], profile)?);
+        }
+    }
     let provenance = provenance::collect();
 
-    let node = step("Node: load every module and the wasmoon peer", || node::Session::start(&built, true, &workloads))?;
+    let every_script = [workloads.clone(), micro.clone()].concat();
+    let node = step("Node: load every module and the wasmoon peer", || node::Session::start(&built, true, &every_script))?;
     if let Some(why) = &node.wasmoon_skipped {
         eprintln!("    wasmoon peer skipped: {why}");
     }
@@ -90,7 +108,36 @@ pub fn run(args: &[String]) -> Result<(), String> {
     })?;
     let init = step(&format!("VM init: {VM_INIT_RUNS} per runner"), || measure::vm_init(&mut sessions, &runners, VM_INIT_RUNS, VM_INIT_BATCHES))?;
     let samples = measure::timed_rounds(&mut sessions, &runners, &workloads, WORKLOAD_REPS)?;
+    // Coroutine and pcall costs: native Lua 5.4, the default backend in each profile, wasmoon.
+    let micro_runners: Vec<String> = runners
+        .iter()
+        .filter(|r| *r == &native_runner(Lua::V54) || *r == WASMOON || built.iter().any(|b| &b.name() == *r && b.backend == backends[0] && b.lua == Lua::V54))
+        .cloned()
+        .collect();
+    let micro_single = step("micro benchmarks: one run each", || measure::single_pass(&mut sessions, &micro_runners, &micro))?;
+    measure::check_results(&micro_single, |_| native_runner(Lua::V54))?;
+    let micro_samples = measure::timed_rounds(&mut sessions, &micro_runners, &micro, WORKLOAD_REPS)?;
     drop(sessions);
+
+    let modules: Vec<(String, String)> = built.iter().map(|b| (b.name(), b.web_dir.to_string_lossy().into_owned())).collect();
+    let plan = chromium::Plan {
+        cold_runs: COLD_START_RUNS,
+        init_total: VM_INIT_RUNS,
+        init_batches: VM_INIT_BATCHES,
+        init_group: CHROMIUM_INIT_GROUP,
+        reps: WORKLOAD_REPS,
+    };
+    let browser = step("Chromium: cold start, VM init, workloads and micro benchmarks in one page", || {
+        chromium::measure(&modules, peer, &workloads, (&micro_runners, &micro), &plan)
+    })?;
+    let browser_runs: BTreeMap<(String, String), measure::Run> = browser
+        .results
+        .iter()
+        .map(|(key, result)| (key.clone(), measure::Run { ms: 0.0, result: result.clone(), init: None, after: None }))
+        .chain(single.iter().filter(|((r, _), _)| r.starts_with(measure::NATIVE)).map(|(k, r)| (k.clone(), measure::Run { ms: 0.0, result: r.result.clone(), init: None, after: None })))
+        .chain(micro_single.iter().filter(|((r, _), _)| r.starts_with(measure::NATIVE)).map(|(k, r)| (k.clone(), measure::Run { ms: 0.0, result: r.result.clone(), init: None, after: None })))
+        .collect();
+    measure::check_results(&browser_runs, |runner| native_runner(measure::lua_of(runner)))?;
 
     let timing = |runner: &str, samples_of: &[f64]| stats::timing(samples_of).ok_or_else(|| format!("no samples for {runner}"));
     let mut report_backends = Vec::new();
@@ -99,8 +146,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let mut backend = deterministic(b, &single, &workloads)?;
         backend.cold_start = stats::timing(&cold[&name]);
         backend.vm_init = stats::timing(&init[&name]);
+        backend.chromium_cold_start = browser.cold.get(&name).and_then(|t| stats::timing(t));
+        backend.chromium_vm_init = browser.init.get(&name).and_then(|t| stats::timing(t));
         for w in &mut backend.workloads {
-            w.time = Some(timing(&name, &samples[&(name.clone(), w.name.clone())])?);
+            let key = (name.clone(), w.name.clone());
+            w.time = Some(timing(&name, &samples[&key])?);
+            w.chromium_time = browser.samples.get(&key).and_then(|t| stats::timing(t));
         }
         report_backends.push(backend);
     }
@@ -125,7 +176,32 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 .collect::<Result<_, String>>()?,
         })
     };
-    let wasmoon = wasmoon(skipped, &cold, &init, &single, &samples, &workloads)?;
+    let mut wasmoon = wasmoon(skipped, &cold, &init, &single, &samples, &workloads)?;
+    if wasmoon.skipped.is_none() {
+        wasmoon.chromium_cold_start = browser.cold.get(WASMOON).and_then(|t| stats::timing(t));
+        wasmoon.chromium_vm_init = browser.init.get(WASMOON).and_then(|t| stats::timing(t));
+        for w in &mut wasmoon.workloads {
+            w.chromium_time = browser.samples.get(&(WASMOON.to_owned(), w.name.clone())).and_then(|t| stats::timing(t));
+        }
+    }
+    let micro = micro
+        .iter()
+        .map(|m| {
+            let ops = micro::ops(&micro_single[&(native_runner(Lua::V54), m.name.clone())].result)?;
+            let runs = micro_runners
+                .iter()
+                .map(|runner| {
+                    let key = (runner.clone(), m.name.clone());
+                    MicroRun {
+                        runner: runner.clone(),
+                        node: micro_samples.get(&key).and_then(|t| stats::timing(t)),
+                        chromium: browser.samples.get(&key).and_then(|t| stats::timing(t)),
+                    }
+                })
+                .collect();
+            Ok(Micro { name: m.name.clone(), ops, runs })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     let report = Report {
         generated_by: "cargo harness report".into(),
         provenance,
@@ -136,6 +212,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         native: native_of(native::IN_PROCESS, benches::native::LUA_RELEASE)?,
         native_lua55: other_release.map(|(lua, release)| native_of(lua, &release)).transpose()?,
         wasmoon,
+        chromium: Some(browser.version.clone()),
+        micro,
     };
     // Against the baseline as it was before this run (so --update-baseline shows what it accepts).
     let comparison = check::compare_with_baseline(&report.backends);
@@ -182,6 +260,7 @@ fn deterministic(b: &Built, runs: &BTreeMap<(String, String), Run>, workloads: &
                 name: w.name.clone(),
                 checksum: r.result.clone(),
                 time: None,
+                chromium_time: None,
                 peak_live_bytes: after.peak_bytes,
                 grown_bytes: after.peak_heap_bytes,
                 grow_count: after.grow_count,
@@ -193,6 +272,7 @@ fn deterministic(b: &Built, runs: &BTreeMap<(String, String), Run>, workloads: &
     Ok(Backend {
         name: b.name(),
         lua: b.lua.version().to_owned(),
+        profile: b.profile.name().to_owned(),
         wasm_bytes: size.wasm_bytes,
         wasm_gzip_bytes: size.wasm_gzip_bytes,
         js_glue_bytes: size.js_glue_bytes,
@@ -200,6 +280,8 @@ fn deterministic(b: &Built, runs: &BTreeMap<(String, String), Run>, workloads: &
         wasm_opt: b.optimized,
         cold_start: None,
         vm_init: None,
+        chromium_cold_start: None,
+        chromium_vm_init: None,
         live_after_init: init.live_bytes,
         workloads: figures,
     })
@@ -218,7 +300,18 @@ fn wasmoon(
         .ok()
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok()?["version"].as_str().map(str::to_owned))
         .unwrap_or_else(|| "(not installed)".into());
-    let mut peer = Wasmoon { skipped, version, wasm_bytes: 0, wasm_gzip_bytes: 0, js_glue_bytes: 0, cold_start: None, vm_init: None, workloads: vec![] };
+    let mut peer = Wasmoon {
+        skipped,
+        version,
+        wasm_bytes: 0,
+        wasm_gzip_bytes: 0,
+        js_glue_bytes: 0,
+        cold_start: None,
+        vm_init: None,
+        chromium_cold_start: None,
+        chromium_vm_init: None,
+        workloads: vec![],
+    };
     if peer.skipped.is_some() {
         return Ok(peer);
     }
@@ -229,7 +322,7 @@ fn wasmoon(
     for w in workloads {
         let key = (WASMOON.to_owned(), w.name.clone());
         let time = samples.get(&key).and_then(|t| stats::timing(t)).ok_or("no wasmoon samples")?;
-        peer.workloads.push(PeerWorkload { name: w.name.clone(), checksum: single[&key].result.clone(), time });
+        peer.workloads.push(PeerWorkload { name: w.name.clone(), checksum: single[&key].result.clone(), time, chromium_time: None });
     }
     Ok(peer)
 }

@@ -19,6 +19,28 @@ pub struct Report {
     pub native_lua55: Option<Native>,
     pub wasmoon: Wasmoon,
     pub targets: Vec<Target>,
+    /// The Chromium that ran the browser columns (`HeadlessChrome/…`), when they were measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chromium: Option<String>,
+    /// Coroutine switch and pcall/error cost (`harness/micro/`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub micro: Vec<Micro>,
+}
+
+/// One micro benchmark: `ops` operations per run, timed per runner in Node (native Lua: in
+/// process) and in Chromium.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Micro {
+    pub name: String,
+    pub ops: u64,
+    pub runs: Vec<MicroRun>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MicroRun {
+    pub runner: String,
+    pub node: Option<Timing>,
+    pub chromium: Option<Timing>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -62,6 +84,9 @@ pub struct Backend {
     /// "5.4" or "5.5".
     #[serde(default = "lua54")]
     pub lua: String,
+    /// "default", "speed" or "size" (`cargo harness build --profile`).
+    #[serde(default = "default_profile")]
+    pub profile: String,
     /// The shipped module (after wasm-opt and wasm-bindgen), raw and gzip -9.
     pub wasm_bytes: u64,
     pub wasm_gzip_bytes: u64,
@@ -72,6 +97,11 @@ pub struct Backend {
     pub wasm_opt: bool,
     pub cold_start: Option<Timing>,
     pub vm_init: Option<Timing>,
+    /// The same in headless Chromium.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chromium_cold_start: Option<Timing>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chromium_vm_init: Option<Timing>,
     /// Live bytes after newstate + openlibs.
     pub live_after_init: u64,
     pub workloads: Vec<WorkloadFigures>,
@@ -82,6 +112,8 @@ pub struct WorkloadFigures {
     pub name: String,
     pub checksum: String,
     pub time: Option<Timing>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chromium_time: Option<Timing>,
     pub peak_live_bytes: u64,
     /// The most linear memory this VM's backend held (`peakHeapBytes`), and in how many
     /// `memory.grow` calls it took it.
@@ -93,6 +125,10 @@ pub struct WorkloadFigures {
 
 fn lua54() -> String {
     "5.4".into()
+}
+
+fn default_profile() -> String {
+    "default".into()
 }
 
 /// Native Lua on the system allocator (5.4 in the harness process, 5.5 in `native_measure`).
@@ -124,6 +160,10 @@ pub struct Wasmoon {
     pub js_glue_bytes: u64,
     pub cold_start: Option<Timing>,
     pub vm_init: Option<Timing>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chromium_cold_start: Option<Timing>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chromium_vm_init: Option<Timing>,
     pub workloads: Vec<PeerWorkload>,
 }
 
@@ -132,6 +172,8 @@ pub struct PeerWorkload {
     pub name: String,
     pub checksum: String,
     pub time: Timing,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chromium_time: Option<Timing>,
 }
 
 /// A PRP target for one backend: pass when `value < limit`.
@@ -150,9 +192,9 @@ impl Backend {
         self.workloads.iter().find(|w| w.name == name)
     }
 
-    /// The allocator backend (`talc` for `talc-lua55`).
+    /// The allocator backend (`talc` for `talc-lua55`, `talc-speed`).
     pub fn allocator(&self) -> &str {
-        self.name.strip_suffix("-lua55").unwrap_or(&self.name)
+        self.name.split('-').next().unwrap_or(&self.name)
     }
 }
 
@@ -162,9 +204,15 @@ impl Report {
         if backend.lua == "5.5" { self.native_lua55.as_ref() } else { Some(&self.native) }
     }
 
-    /// The modules of one Lua version.
+    /// The modules of one Lua version in the default profile.
     pub fn on(&self, lua: &str) -> impl Iterator<Item = &Backend> {
-        self.backends.iter().filter(move |b| b.lua == lua)
+        self.backends.iter().filter(move |b| b.lua == lua && b.profile == "default")
+    }
+
+    /// The module of the default backend (the first one) in `profile`, on Lua 5.4.
+    pub fn in_profile(&self, profile: &str) -> Option<&Backend> {
+        let first = self.backends.first()?;
+        self.backends.iter().find(|b| b.lua == "5.4" && b.profile == profile && b.allocator() == first.allocator())
     }
 
     /// The 5.4 module of the same backend as a 5.5 one.

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+#[derive(Clone)]
 pub struct Workload {
     pub name: String,
     pub path: PathBuf,
