@@ -3,6 +3,7 @@
 //
 // Plan (from /config.json): { coldRuns, initTotal, initBatches, initGroup, reps, workloads: [names],
 //                             micro: [names], microRunners: [runners] }
+// In this order: workloads, VM init, cold start (each of its samples leaves an instance alive).
 //   cold start:  per sample, a fresh copy of the JS glue (imported before the clock) and the
 //                module's bytes with a nonce custom section appended (V8 caches compiled modules
 //                by their bytes within a process), given as a blob: URL so that compilation
@@ -123,23 +124,6 @@ async function measure() {
   const names = Object.keys(runners);
   const out = { userAgent: navigator.userAgent, crossOriginIsolated, cold: {}, init: {}, results: {}, samples: {} };
 
-  await progress(`cold start: ${plan.coldRuns} per runner`);
-  for (let round = 0; round < plan.coldRuns; round++) {
-    for (const name of rotated(names, round)) {
-      const { ms, result } = await runners[name].cold();
-      if (result !== "2") throw new Error(`cold start of ${name}: return 1+1 gave ${result}`);
-      (out.cold[name] ??= []).push(ms);
-    }
-  }
-
-  await progress(`VM init: ${plan.initTotal} per runner`);
-  const groups = Math.max(1, Math.round(plan.initTotal / plan.initBatches / plan.initGroup));
-  for (let batch = 0; batch < plan.initBatches; batch++) {
-    for (const name of rotated(names, batch)) {
-      for (let g = 0; g < groups; g++) (out.init[name] ??= []).push(await runners[name].initGroup(plan.initGroup));
-    }
-  }
-
   await progress("workloads: one run each (results, warm-up)");
   for (const workload of plan.workloads) {
     for (const name of names) {
@@ -161,6 +145,24 @@ async function measure() {
           push(out.samples, name, workload, (await runners[name].run(config.sources[workload], workload)).ms);
         }
       }
+    }
+  }
+
+  await progress(`VM init: ${plan.initTotal} per runner`);
+  const groups = Math.max(1, Math.round(plan.initTotal / plan.initBatches / plan.initGroup));
+  for (let batch = 0; batch < plan.initBatches; batch++) {
+    for (const name of rotated(names, batch)) {
+      for (let g = 0; g < groups; g++) (out.init[name] ??= []).push(await runners[name].initGroup(plan.initGroup));
+    }
+  }
+
+  // Last: each cold start leaves a module instance (and its memory) that the page cannot drop.
+  await progress(`cold start: ${plan.coldRuns} per runner`);
+  for (let round = 0; round < plan.coldRuns; round++) {
+    for (const name of rotated(names, round)) {
+      const { ms, result } = await runners[name].cold();
+      if (result !== "2") throw new Error(`cold start of ${name}: return 1+1 gave ${result}`);
+      (out.cold[name] ??= []).push(ms);
     }
   }
   return out;
