@@ -100,3 +100,15 @@ pub fn section(r: &Report) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_verdict_says_by_how_much() {
+        let x = |v: f64| format!("{v:.2}x");
+        assert_eq!(verdict(1.2, 1.3, x), "met: 1.20x (0.10x under)");
+        assert_eq!(verdict(1.69, 1.3, x), "MISSED: 1.69x (0.39x over, +30%)");
+    }
+}
