@@ -3,13 +3,8 @@
 //
 // Plan (from /config.json): { coldRuns, initTotal, initBatches, initGroup, reps, workloads: [names],
 //                             micro: [names], microRunners: [runners] }
-// In this order: workloads, VM init, cold start (each of its samples leaves an instance alive).
-//   cold start:  per sample, a fresh copy of the JS glue (imported before the clock) and the
-//                module's bytes with a nonce custom section appended (V8 caches compiled modules
-//                by their bytes within a process), given as a blob: URL so that compilation
-//                streams as from a server; the clock covers fetch + compile + instantiate, a
-//                new VM and `exec("return 1+1")`. wasmoon: `new LuaFactory(url)`, an engine and
-//                `doString("return 1+1")`, likewise.
+// In this order: workloads, VM init, cold start.
+//   cold start:  per sample, a fresh iframe (browser_cold.mjs, which says what the clock covers).
 //   VM init:     initTotal VM creations per runner in initBatches interleaved batches, timed in
 //                groups of initGroup (a VM takes ~30 µs, near the clock's 5 µs resolution).
 //   workloads:   one untimed pass (results, warm-up), then reps rounds, each running every
@@ -23,36 +18,32 @@ const plan = config.plan;
 const post = (path, value) => fetch(path, { method: "POST", body: typeof value === "string" ? value : JSON.stringify(value) });
 const progress = (text) => post("/progress", text);
 
-function withNonce(bytes, nonce) {
-  // A custom section (id 0): size, name "nonce", 4 payload bytes.
-  const section = new Uint8Array([0, 10, 5, 110, 111, 110, 99, 101, 0, 0, 0, 0]);
-  new DataView(section.buffer).setUint32(8, nonce, true);
-  const out = new Uint8Array(bytes.length + section.length);
-  out.set(bytes);
-  out.set(section, bytes.length);
-  return out;
-}
-
-const blobUrl = (bytes) => URL.createObjectURL(new Blob([bytes], { type: "application/wasm" }));
 let nonce = 0;
 
+// One cold start sample of `runner` in a fresh iframe (browser_cold.mjs), removed afterwards.
+async function coldInFrame(runner) {
+  const id = ++nonce;
+  const frame = document.createElement("iframe");
+  const answer = new Promise((resolve) => {
+    const listen = (event) => {
+      if (event.data?.nonce !== id) return;
+      removeEventListener("message", listen);
+      resolve(event.data);
+    };
+    addEventListener("message", listen);
+  });
+  frame.src = `/cold.html?runner=${encodeURIComponent(runner)}&nonce=${id}`;
+  document.body.append(frame);
+  const { ms, result, error } = await answer;
+  frame.remove();
+  if (error) throw new Error(`cold start of ${runner}: ${error}`);
+  return { ms, result };
+}
+
 async function ourRunner(name) {
-  const wasmPath = (copy) => `/m/${name}/${copy}/lua_wasm_bindgen_bg.wasm`;
-  const bytes = new Uint8Array(await (await fetch(wasmPath("main"))).arrayBuffer());
   const glue = await import(`/m/${name}/main/lua_wasm.js`);
-  await glue.default({ module_or_path: wasmPath("main") });
+  await glue.default({ module_or_path: `/m/${name}/main/lua_wasm_bindgen_bg.wasm` });
   return {
-    async cold() {
-      const copy = `c${++nonce}`;
-      const fresh = await import(`/m/${name}/${copy}/lua_wasm.js`);
-      const url = blobUrl(withNonce(bytes, nonce));
-      const start = performance.now();
-      await fresh.default({ module_or_path: url });
-      const result = new fresh.LuaVm().exec("return 1+1");
-      const ms = performance.now() - start;
-      URL.revokeObjectURL(url);
-      return { ms, result };
-    },
     async initGroup(n) {
       const vms = [];
       const start = performance.now();
@@ -81,20 +72,9 @@ async function wasmoonRunner() {
     document.head.append(script);
   });
   const { LuaFactory } = globalThis.wasmoon;
-  const bytes = new Uint8Array(await (await fetch("/wasmoon/glue.wasm")).arrayBuffer());
   const factory = new LuaFactory("/wasmoon/glue.wasm");
   await factory.getLuaModule();
   return {
-    async cold() {
-      const url = blobUrl(withNonce(bytes, ++nonce));
-      const start = performance.now();
-      const engine = await new LuaFactory(url).createEngine();
-      const result = String(await engine.doString("return 1+1"));
-      const ms = performance.now() - start;
-      engine.global.close();
-      URL.revokeObjectURL(url);
-      return { ms, result };
-    },
     async initGroup(n) {
       const engines = [];
       const start = performance.now();
@@ -156,11 +136,10 @@ async function measure() {
     }
   }
 
-  // Last: each cold start leaves a module instance (and its memory) that the page cannot drop.
   await progress(`cold start: ${plan.coldRuns} per runner`);
   for (let round = 0; round < plan.coldRuns; round++) {
     for (const name of rotated(names, round)) {
-      const { ms, result } = await runners[name].cold();
+      const { ms, result } = await coldInFrame(name);
       if (result !== "2") throw new Error(`cold start of ${name}: return 1+1 gave ${result}`);
       (out.cold[name] ??= []).push(ms);
     }

@@ -27,6 +27,8 @@ const TIMEOUT_MS = 60 * 60 * 1000;
 const TYPES = { ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".html": "text/html" };
 const PAGE = `<!doctype html><meta charset="utf-8"><title>lua-wasm measure</title>
 <script type="module" src="/harness/browser_measure.mjs"></script>`;
+const COLD_PAGE = `<!doctype html><meta charset="utf-8"><title>cold start</title>
+<script type="module" src="/harness/browser_cold.mjs"></script>`;
 
 const sources = Object.fromEntries(Object.entries(config.sources).map(([name, path]) => [name, readFileSync(path, "utf8")]));
 const pageConfig = {
@@ -36,8 +38,7 @@ const pageConfig = {
   plan: config.plan,
 };
 
-// URL path -> file: /m/<module>/<nonce>/<file> (a fresh nonce gives a fresh copy of the glue's
-// ES modules, whose wasm-bindgen init runs once per copy), /harness/<file>, /wasmoon/<file>.
+// URL path -> file: /m/<module>/main/<file>, /harness/<file>, /wasmoon/<file>.
 function fileOf(path) {
   const parts = path.split("/").filter(Boolean);
   if (parts[0] === "m" && parts.length === 4 && config.modules[parts[1]]) return join(config.modules[parts[1]], parts[3]);
@@ -81,6 +82,7 @@ const server = createServer(async (request, response) => {
       return;
     }
     if (path === "/") return send(200, "text/html", PAGE);
+    if (path === "/cold.html") return send(200, "text/html", COLD_PAGE);
     if (path === "/config.json") return send(200, "application/json", JSON.stringify(pageConfig));
     const file = fileOf(normalize(path));
     if (!file) return send(404, "text/plain", "not found");
