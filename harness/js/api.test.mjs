@@ -14,9 +14,11 @@ const backends = readdirSync(root).filter((b) => existsSync(join(root, b, "node"
 assert.ok(backends.length > 0, `no built modules under ${root}: run cargo harness build`);
 
 for (const backend of backends) {
-  // `talc-lua55` is the talc backend on Lua 5.5.
-  const allocator = backend.replace(/-lua55$/, "");
-  const lua = backend.endsWith("-lua55") ? "5.5" : "5.4";
+  // `talc-lua55` is the talc backend on Lua 5.5; `talc-speed`, `talc-size` are talc in those
+  // build profiles (`cargo harness build --profile`), after the Lua version's suffix.
+  const built = backend.replace(/-(speed|size)$/, "");
+  const allocator = built.replace(/-lua55$/, "");
+  const lua = built.endsWith("-lua55") ? "5.5" : "5.4";
   const entry = join(root, backend, "node", "lua_wasm.js");
   const { LuaVm, backendName, luaVersion, linearMemoryBytes } = require(entry);
 
