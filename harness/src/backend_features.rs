@@ -22,18 +22,25 @@ pub fn check() -> Result<(), String> {
 
 /// `cargo check -p lua-wasm FEATURES` must fail with `message` and with no other error.
 fn must_fail(features: &[&str], message: &str) -> Result<(), String> {
-    let mut args = vec!["check", "-p", "lua-wasm", "--message-format", "short"];
+    let (succeeded, stderr, command) = cargo_check("lua-wasm", features)?;
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error") && !l.starts_with("error: could not compile")).collect();
+    if succeeded || errors.len() != 1 || !errors[0].contains(message) {
+        return Err(format!("`{command}` should fail with exactly one error, \"{message}\"; it printed:\n{stderr}"));
+    }
+    Ok(())
+}
+
+/// Runs `cargo check -p PACKAGE FEATURES` (announced as one that must fail): whether it
+/// succeeded, its standard error, and the command as text.
+pub(crate) fn cargo_check(package: &str, features: &[&str]) -> Result<(bool, String, String), String> {
+    let mut args = vec!["check", "-p", package, "--message-format", "short"];
     args.extend(features);
-    eprintln!("    $ cargo {} (must fail)", args.join(" "));
+    let command = format!("cargo {}", args.join(" "));
+    eprintln!("    $ {command} (must fail)");
     let out = std::process::Command::new("cargo")
         .args(&args)
         .current_dir(shell::workspace_root())
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error") && !l.starts_with("error: could not compile")).collect();
-    if out.status.success() || errors.len() != 1 || !errors[0].contains(message) {
-        return Err(format!("`cargo {}` should fail with exactly one error, \"{message}\"; it printed:\n{stderr}", args.join(" ")));
-    }
-    Ok(())
+    Ok((out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned(), command))
 }

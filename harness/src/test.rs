@@ -132,17 +132,9 @@ fn lua_version_features() -> Result<(), String> {
         (&["--features", "lua55"][..], "the features `lua54` and `lua55` exclude each other"),
         (&["--no-default-features"][..], "no Lua version selected"),
     ] {
-        let mut args = vec!["check", "-p", "lua-sys", "--message-format", "short"];
-        args.extend(features);
-        eprintln!("    $ cargo {} (must fail)", args.join(" "));
-        let out = std::process::Command::new("cargo")
-            .args(&args)
-            .current_dir(shell::workspace_root())
-            .output()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if out.status.success() || !stderr.contains(message) {
-            return Err(format!("`cargo {}` should fail with \"{message}\"; it printed:\n{stderr}", args.join(" ")));
+        let (succeeded, stderr, command) = crate::backend_features::cargo_check("lua-sys", features)?;
+        if succeeded || !stderr.contains(message) {
+            return Err(format!("`{command}` should fail with \"{message}\"; it printed:\n{stderr}"));
         }
     }
     Ok(())
