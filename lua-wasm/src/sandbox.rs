@@ -194,13 +194,22 @@ unsafe fn not_available(L: *mut lua_State, message: &core::ffi::CStr) -> c_int {
 
 /// `loadfile` for text chunks only (mode argument 2).
 unsafe extern "C-unwind" fn loadfile_text_only(L: *mut lua_State) -> c_int {
-    // SAFETY: L is a thread of a state created by `Lua`, with loadfile's arguments (filename,
-    // mode, env); argument 3 must stay absent when it was not given.
+    // SAFETY: L is a thread of a state created by `Lua`, with loadfile's arguments.
+    unsafe { call_text_only(L, 2, core_of(L).originals.loadfile.get()) }
+}
+
+/// Calls `original` (Lua's `load` or `loadfile`) with its mode argument, at `mode`, made
+/// text-only; the argument after it (env) stays absent when it was not given.
+///
+/// # Safety
+/// L is live with the arguments of `original` and room for two more (LUA_MINSTACK).
+unsafe fn call_text_only(L: *mut lua_State, mode: c_int, original: Option<lua_CFunction>) -> c_int {
+    // SAFETY: per the contract.
     unsafe {
-        let count = lua_gettop(L).max(2);
+        let count = lua_gettop(L).max(mode);
         lua_settop(L, count);
-        without_binary_mode(L, 2);
-        call_original(L, core_of(L).originals.loadfile.get())
+        without_binary_mode(L, mode);
+        call_original(L, original)
     }
 }
 
@@ -274,15 +283,8 @@ unsafe fn without_binary_mode(L: *mut lua_State, index: c_int) {
 /// `load` for text chunks only, whatever mode it is given: Lua does not verify bytecode, and
 /// crafted bytecode (`load(string.char(27, 76, ...))`) can corrupt the VM.
 unsafe extern "C-unwind" fn load_text_only(L: *mut lua_State) -> c_int {
-    // SAFETY: L is a thread of a state created by `Lua`; the stack holds load's arguments and
-    // room for two more (LUA_MINSTACK).
-    unsafe {
-        // The mode is argument 3; argument 4 (env) must stay absent when it was not given.
-        let count = lua_gettop(L).max(3);
-        lua_settop(L, count);
-        without_binary_mode(L, 3);
-        call_original(L, core_of(L).originals.load.get())
-    }
+    // SAFETY: L is a thread of a state created by `Lua`, with load's arguments.
+    unsafe { call_text_only(L, 3, core_of(L).originals.load.get()) }
 }
 
 /// `setmetatable` (and `debug.setmetatable`) refusing a metatable with a `__gc` field: Lua
